@@ -1,0 +1,129 @@
+"""Write a built graph into an output directory, atomically.
+
+Everything is written into a fresh temporary directory beside the target, which then
+replaces the target in two renames. An interrupted or failed build therefore never leaves
+a half-written directory and never destroys the previous build.
+
+The directory contract (shared by every stage and the docs):
+
+- ``papers.jsonl``: one paper a line: ``{"id", "title", "abstract", "date", "authors",
+  "sources": [{"file", "line"}], "urls", "entities"}`` plus ``org``, ``upvotes``,
+  ``author_count``, ``date_text``, ``doi``, ``arxiv_id``.
+- ``entities.jsonl``: one canonical entity a line: ``{"id", "label", "type", "aliases",
+  "papers", "type_votes", "broader"}``.
+- ``links.jsonl``: one paper→entity link a line, with role, confidence and evidence.
+- ``merges.jsonl``: every resolution decision with its reason and score.
+- further files added by the writers in ``WRITERS`` (graph formats, ``html/``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from kg.errors import OutputError
+
+
+def paper_record(paper: Any, entity_ids: list[str]) -> dict[str, Any]:
+    """The ``papers.jsonl`` line of a paper."""
+    return {
+        "id": paper.id,
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "date": paper.date,
+        "authors": paper.authors if paper.authors else paper.author_count,
+        "sources": [{"file": s.file, "line": s.line} for s in paper.sources],
+        "urls": list(paper.urls),
+        "entities": entity_ids,
+        "org": paper.org,
+        "upvotes": paper.upvotes,
+        "author_count": paper.author_count,
+        "date_text": paper.date_text,
+        "doi": paper.doi,
+        "arxiv_id": paper.arxiv_id,
+    }
+
+
+def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
+    """Write ``rows`` as UTF-8 JSON lines."""
+    with open(path, "w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def write_records(graph: Any, directory: Path) -> list[str]:
+    """Write the JSONL files of the directory contract."""
+    by_paper: dict[str, list[str]] = {}
+    for link in graph.links():
+        ids = by_paper.setdefault(link.paper, [])
+        if link.entity not in ids:
+            ids.append(link.entity)
+    write_jsonl(directory / "papers.jsonl",
+                (paper_record(p, by_paper.get(p.id, [])) for p in graph.papers()))
+    write_jsonl(directory / "entities.jsonl", (e.to_dict() for e in graph.entities()))
+    write_jsonl(directory / "links.jsonl", (link.to_dict() for link in graph.links()))
+    write_jsonl(directory / "merges.jsonl", (m.to_dict() for m in graph.merges()))
+    return ["papers.jsonl", "entities.jsonl", "links.jsonl", "merges.jsonl"]
+
+
+#: Writers run in order into the temporary directory; each returns the names it wrote.
+#: Later stages register theirs here (graph formats, HTML views).
+Writer = Callable[[Any, Path], list[str]]
+WRITERS: list[Writer] = [write_records]
+
+
+def write_outputs(graph: Any, out: str | Path, *, html: bool = True) -> list[str]:
+    """Write every output of ``graph`` into ``out`` atomically; return the names written."""
+    out = Path(out)
+    parent = out.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
+    except OSError as err:
+        raise OutputError(f"cannot create a directory beside {out}: {err}; "
+                          "check the path and its permissions") from err
+    try:
+        files: list[str] = []
+        for writer in _writers(html):
+            files.extend(writer(graph, tmp))
+        _replace_dir(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return files
+
+
+def _writers(html: bool) -> list[Writer]:
+    writers = list(WRITERS)
+    if html:
+        try:
+            from kg.view import write_html
+        except ImportError:  # the view stage is optional
+            pass
+        else:
+            writers.append(write_html)
+    return writers
+
+
+def _replace_dir(new: Path, out: Path) -> None:
+    """Put ``new`` in place of ``out``; the old ``out`` is removed only after the swap."""
+    old = None
+    try:
+        if out.exists():
+            if not out.is_dir():
+                raise OutputError(f"{out} exists and is not a directory; choose another --out")
+            old = out.with_name(f".{out.name}.old-{os.getpid()}")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(out, old)
+        os.replace(new, out)
+    except OSError as err:
+        if old is not None and not out.exists():
+            os.replace(old, out)
+        raise OutputError(f"cannot replace {out}: {err}") from err
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
