@@ -1,0 +1,96 @@
+"""Paper→entity links: the role the text gives a mention, and the sentence as evidence.
+
+The role is the mention's own (set by an extraction cue rule) when it has one; otherwise
+the nearest cue of ``data/cues.tsv`` in the mention's sentence decides ("we propose X" →
+proposes, "using X" → uses, "evaluated on X" → evaluates-on, "outperforms X" →
+compares-with); a name that opens the title before a colon ("LOOK: ...") is proposed;
+everything else is "mentions".
+
+>>> text = "We propose MR-MAE. It outperforms MAE on ImageNet-1K."
+>>> [role(text, *span, "Method") for span in [(11, 17), (34, 37)]]
+['proposes', 'compares-with']
+>>> role(text, 41, 52, "Dataset")
+'evaluates-on'
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kg.model import LINK_ROLES
+from kg.resolve.lexicon import cues
+
+#: At most this many words between a "before" cue and its mention.
+MAX_GAP_WORDS = 8
+_CLAUSE_BREAK = re.compile(r"[;:]|\b(?:while|whereas|but|which|that|where|although|however)\b",
+                           re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[\"'(\[]?[A-Z0-9])")
+_ABBREVIATIONS = ("e.g", "i.e", "et al", "vs", "etc", "fig", "eq", "cf", "approx", "resp",
+                  "no", "sec", "tab", "al")
+
+
+@lru_cache(maxsize=4096)
+def sentences(text: str) -> tuple[tuple[int, int], ...]:
+    """``(start, end)`` offsets of the sentences of ``text``.
+
+    >>> t = "We use e.g. BERT. It works (see Fig. 2). Done"
+    >>> [t[s:e] for s, e in sentences(t)]
+    ['We use e.g. BERT.', 'It works (see Fig. 2).', 'Done']
+    """
+    spans = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        word = text[max(start, match.start() - 8): match.start()].split(" ")[-1].lower()
+        if word.rstrip(".") in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+            continue
+        spans.append((start, match.end()))
+        start = match.end()
+        while start < len(text) and text[start].isspace():
+            start += 1
+    if start < len(text):
+        spans.append((start, len(text.rstrip())))
+    return tuple(spans)
+
+
+def sentence_at(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the sentence holding ``text[start:end]`` (the whole text if none)."""
+    for s, e in sentences(text):
+        if s <= start < max(e, s + 1):
+            return s, max(e, end)
+    return 0, len(text)
+
+
+def _before_role(prefix: str, entity_type: str) -> str | None:
+    best: tuple[int, int, str] | None = None
+    for cue in cues():
+        if cue.side != "before" or (cue.types is not None and entity_type not in cue.types):
+            continue
+        for match in cue.pattern.finditer(prefix):
+            gap = prefix[match.end():]
+            if len(gap.split()) > MAX_GAP_WORDS or _CLAUSE_BREAK.search(gap):
+                continue
+            rank = (match.end(), match.end() - match.start(), cue.role)
+            if best is None or rank[:2] > best[:2]:
+                best = rank
+    return best[2] if best else None
+
+
+def _after_role(suffix: str, entity_type: str) -> str | None:
+    for cue in cues():
+        if cue.side == "after" and (cue.types is None or entity_type in cue.types):
+            if cue.pattern.search(suffix):
+                return cue.role
+    return None
+
+
+def role(text: str, start: int, end: int, entity_type: str, *, field: str = "abstract",
+         given: str | None = None) -> str:
+    """The link role of the mention ``text[start:end]`` of an entity of ``entity_type``."""
+    if given in LINK_ROLES:
+        return given  # type: ignore[return-value]
+    if field == "title" and not text[:start].strip() and text[end:].lstrip().startswith(":"):
+        return "proposes"
+    s, e = sentence_at(text, start, end)
+    found = _before_role(text[s:start], entity_type) or _after_role(text[end:e], entity_type)
+    return found or "mentions"

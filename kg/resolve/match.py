@@ -1,0 +1,116 @@
+"""Fuzzy matching of names with blocking, and the rules that keep families apart.
+
+Candidate pairs come from blocks of names sharing the first or the last four letters of
+their letters-only skeleton, scored with ``rapidfuzz.fuzz.ratio`` on the spaced token
+text; a block larger than ``MAX_BLOCK`` is split on a longer prefix. A candidate merges
+only when :func:`decide` says so: same numbers, same number of tokens, and every differing
+token a long near-identical spelling ("modeling"/"modelling").
+
+>>> from kg.resolve.normalise import name
+>>> decide(name("GPT-3"), name("GPT-4"), 80.0)
+('keep-apart', 'number-differs')
+>>> decide(name("Masked Image Modeling"), name("masked image modelling"), 97.7)
+('merge', 'fuzzy')
+>>> decide(name("Llama-2"), name("Llama-2-chat"), 93.0)
+('keep-apart', 'suffix-differs')
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from kg.resolve.lexicon import variant_words
+from kg.resolve.normalise import Name, key_of
+
+#: Largest block compared all against all before it is split on a longer prefix.
+MAX_BLOCK = 2000
+#: Score (rapidfuzz ratio, 0–100) from which a guarded pair merges.
+MERGE_THRESHOLD = 92.0
+#: Score from which a pair is a candidate (and a refusal is logged).
+CANDIDATE_THRESHOLD = 90.0
+
+
+def _blocks(keys: list[str], names: dict[str, Name], side: str, size: int) -> Iterator[list[str]]:
+    groups: dict[str, list[str]] = defaultdict(list)
+    for key in keys:
+        skeleton = names[key].skeleton
+        if skeleton:
+            groups[skeleton[:size] if side == "prefix" else skeleton[-size:]].append(key)
+    for block in groups.values():
+        if len(block) > MAX_BLOCK and size < 12:
+            yield from _blocks(block, names, side, size + 2)
+        elif len(block) > 1:
+            yield block
+
+
+def candidates(names: dict[str, Name], cutoff: float = CANDIDATE_THRESHOLD
+               ) -> list[tuple[float, str, str]]:
+    """Pairs of keys scoring at least ``cutoff``, best first: ``(score, key_a, key_b)``."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    keys = sorted(names)
+    seen: dict[tuple[str, str], float] = {}
+    for side in ("prefix", "suffix"):
+        for block in _blocks(keys, names, side, 4):
+            texts = [names[k].text for k in block]
+            scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=cutoff,
+                                   dtype=np.float32, workers=1)
+            rows, cols = np.nonzero(np.triu(scores, 1))
+            for i, j in zip(rows.tolist(), cols.tolist()):
+                pair = (block[i], block[j]) if block[i] < block[j] else (block[j], block[i])
+                seen[pair] = float(scores[i, j])
+    return sorted(((s, a, b) for (a, b), s in seen.items()), key=lambda t: (-t[0], t[1], t[2]))
+
+
+def decide(a: Name, b: Name, score: float) -> tuple[str, str]:
+    """``("merge", "fuzzy")`` or ``("keep-apart", reason)`` for a candidate pair."""
+    from rapidfuzz import fuzz
+
+    if a.digits != b.digits:
+        return "keep-apart", "number-differs"
+    if len(a.tokens) != len(b.tokens):
+        return "keep-apart", "suffix-differs"
+    if min(len(a.key), len(b.key)) < 6:
+        return "keep-apart", "too-short"
+    for x, y in zip(a.tokens, b.tokens):
+        if x != y and (min(len(x), len(y)) < 6 or fuzz.ratio(x, y) < 85
+                       or not (x.isalpha() and y.isalpha())):
+            return "keep-apart", "word-differs"
+    if score < MERGE_THRESHOLD:
+        return "keep-apart", "below-threshold"
+    return "merge", "fuzzy"
+
+
+def is_variant_token(token: str) -> bool:
+    """A token that names a version, size or flavour: "2", "7b", "v2", "r", "chat"."""
+    return (any(c.isdigit() for c in token) or len(token) == 1
+            or token in variant_words())
+
+
+def broader_of(tokens: tuple[str, ...], index: dict[tuple[str, ...], str]) -> str | None:
+    """The entity of the longest proper prefix of ``tokens`` that only adds variant tokens.
+
+    >>> broader_of(("llama", "2", "7b"), {("llama",): "a", ("llama", "2"): "b"})
+    'b'
+    >>> broader_of(("roberta",), {("bert",): "a"}) is None
+    True
+    """
+    for cut in range(len(tokens) - 1, 0, -1):
+        parent = tokens[:cut]
+        if parent in index and len(key_of(parent)) >= 3 and any(t.isalpha() for t in parent):
+            if all(is_variant_token(t) for t in tokens[cut:]):
+                return index[parent]
+            return None
+    return None
+
+
+def variant_reason(extra: Iterable[str]) -> str:
+    """Name the kind of difference a variant adds: version, size or flavour."""
+    extra = list(extra)
+    if any(t[:1] == "v" and t[1:2].isdigit() or t.replace(".", "").isdigit() for t in extra):
+        return "version-of"
+    if any(t[-1:] in ("b", "m", "k") and t[:-1].replace(".", "").isdigit() for t in extra):
+        return "size-of"
+    return "flavour-of"
