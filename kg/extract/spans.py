@@ -1,0 +1,97 @@
+"""The contract between the extraction components: span keys, types and Span extensions.
+
+Every rule component writes candidate mentions as :class:`spacy.tokens.Span` objects into
+``doc.spans[<its key>]``, with ``span.label_`` one of :data:`ENTITY_TYPES` and three
+extensions set on each span:
+
+- ``span._.kg_score``: confidence in [0, 1];
+- ``span._.kg_source``: the component that produced it (``"abbreviations"``, ...);
+- ``span._.kg_role``: a link role hint (``"proposes"``, ``"uses"``, ``"evaluates-on"``,
+  ``"compares-with"``) or ``None``.
+
+The statistical NER runs first and fills ``doc.ents``; the rule components may read it.
+The arbiter, last, merges ``doc.ents`` and the span groups into the final mentions.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from kg.errors import ExtractError
+from kg.model import ENTITY_TYPES, LINK_ROLES
+
+#: ``doc.spans`` key of each rule component.
+ABBREVIATIONS_KEY = "kg_abbrv"
+GAZETTEER_KEY = "kg_gazetteer"
+CUES_KEY = "kg_cues"
+SPAN_KEYS: tuple[str, ...] = (ABBREVIATIONS_KEY, GAZETTEER_KEY, CUES_KEY)
+
+#: The roles a cue may hint (``"mentions"`` is the default and never hinted).
+ROLES: tuple[str, ...] = tuple(r for r in LINK_ROLES if r != "mentions")
+
+__all__ = [
+    "ABBREVIATIONS_KEY",
+    "CUES_KEY",
+    "ENTITY_TYPES",
+    "GAZETTEER_KEY",
+    "ROLES",
+    "SPAN_KEYS",
+    "add_span",
+    "register_extensions",
+]
+
+
+def register_extensions() -> None:
+    """Register the ``Span`` and ``Doc`` extensions used by the components (idempotent)."""
+    for name in ("kg_score", "kg_source", "kg_role"):
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=None)
+    if not Doc.has_extension("kg_abbreviations"):
+        Doc.set_extension("kg_abbreviations", default=None)
+
+
+def add_span(
+    group: list[Span],
+    doc: Doc,
+    start: int,
+    end: int,
+    label: str,
+    *,
+    score: float,
+    source: str,
+    role: str | None = None,
+) -> Span:
+    """Make the token span ``doc[start:end]`` with its extensions set and append it to ``group``.
+
+    Parameters
+    ----------
+    group
+        The list of spans that will be assigned to ``doc.spans[key]``.
+    doc
+        The document.
+    start, end
+        Token offsets (end exclusive).
+    label
+        One of :data:`ENTITY_TYPES`.
+    score, source, role
+        Values of ``kg_score``, ``kg_source`` and ``kg_role``.
+
+    Returns
+    -------
+    Span
+        The new span.
+    """
+    if label not in ENTITY_TYPES:
+        raise ExtractError(
+            f"span label {label!r} is not one of {ENTITY_TYPES}: fix the component's data file"
+        )
+    if role is not None and role not in ROLES:
+        raise ExtractError(
+            f"span role {role!r} is not one of {ROLES}: fix the component's data file"
+        )
+    span = Span(doc, start, end, label=label)
+    span._.kg_score = float(score)
+    span._.kg_source = source
+    span._.kg_role = role
+    group.append(span)
+    return span
