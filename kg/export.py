@@ -18,13 +18,14 @@ The directory contract (shared by every stage and the docs):
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from kg.errors import OutputError
 
@@ -71,10 +72,17 @@ def write_records(graph: Any, directory: Path) -> list[str]:
     return ["papers.jsonl", "entities.jsonl", "links.jsonl", "merges.jsonl"]
 
 
+def write_rdf(graph: Any, directory: Path) -> list[str]:
+    """Write ``graph.ttl``, ``graph.nt`` and ``graph.jsonld`` (see :mod:`kg.graph.rdf`)."""
+    from kg.graph.rdf import write_rdf as _write_rdf
+
+    return _write_rdf(graph, directory)
+
+
 #: Writers run in order into the temporary directory; each returns the names it wrote.
 #: Later stages register theirs here (graph formats, HTML views).
 Writer = Callable[[Any, Path], list[str]]
-WRITERS: list[Writer] = [write_records]
+WRITERS: list[Writer] = [write_records, write_rdf]
 
 
 def write_outputs(graph: Any, out: str | Path, *, html: bool = True) -> list[str]:
@@ -127,3 +135,20 @@ def _replace_dir(new: Path, out: Path) -> None:
         raise OutputError(f"cannot replace {out}: {err}") from err
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def atomic_file(path: str | Path) -> Iterator[TextIO]:
+    """Open a text file for writing atomically: a temporary file beside it, renamed on success."""
+    path = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.resolve().parent)
+    except OSError as err:
+        raise OutputError(f"cannot write {path}: {err}; check the directory exists") from err
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            yield fh
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

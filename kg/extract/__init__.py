@@ -1,0 +1,159 @@
+"""Entity extraction: find Method, Model, Dataset, Metric and Task mentions in text.
+
+>>> from kg.extract import extract                                # doctest: +SKIP
+>>> extract(["We fine-tune Llama-2 on MMLU."])[0][0]["text"]      # doctest: +SKIP
+'Llama-2'
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from kg.errors import InputError
+from kg.model import Mention, Paper, Problem
+
+#: The extractor version recorded in provenance and cache keys; bump it when the model or
+#: the rule data change.
+VERSION = "kg-extract/1.0"
+
+__all__ = ["VERSION", "extract", "extract_mentions", "extract_papers", "extract_file"]
+
+#: Texts longer than this are cut into pieces at sentence ends before extraction.
+MAX_PIECE = 100_000
+
+
+def _pieces(text: str) -> list[tuple[int, str]]:
+    if len(text) <= MAX_PIECE:
+        return [(0, text)]
+    out = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + MAX_PIECE)
+        if end < len(text):
+            cut = text.rfind(". ", start + MAX_PIECE // 2, end)
+            end = cut + 2 if cut != -1 else end
+        out.append((start, text[start:end]))
+        start = end
+    return out
+
+
+def extract_mentions(texts: Iterable[str], *, batch_size: int = 64, nlp: Any = None
+                     ) -> Iterator[list[Mention]]:
+    """Yield the mentions of each text, in order (streams in chunks of texts)."""
+    from kg.extract.pipeline import default_pipeline
+
+    nlp = nlp or default_pipeline()
+    chunk: list[str] = []
+    for text in texts:
+        chunk.append(text or "")
+        if len(chunk) >= batch_size * 4:
+            yield from _run(nlp, chunk, batch_size)
+            chunk = []
+    if chunk:
+        yield from _run(nlp, chunk, batch_size)
+
+
+def _run(nlp: Any, texts: list[str], batch_size: int) -> list[list[Mention]]:
+    """Mentions of each of ``texts``; long texts are cut into pieces and put back together."""
+    from kg.extract.arbiter import MENTIONS_KEY
+
+    pieces = [(i, off, piece) for i, t in enumerate(texts) if t.strip()
+              for off, piece in _pieces(t)]
+    out: list[list[Mention]] = [[] for _ in texts]
+    docs = nlp.pipe((p for _, _, p in pieces), batch_size=batch_size)
+    for (i, off, _), doc in zip(pieces, docs):
+        out[i].extend(
+            Mention(s.start_char + off, s.end_char + off, s.label_, s.text,
+                    float(s._.kg_score), s._.kg_source, s._.kg_role)
+            for s in doc.spans[MENTIONS_KEY])
+    return out
+
+
+def extract(texts: Iterable[str] | str, *, batch_size: int = 64) -> list[list[dict[str, Any]]]:
+    """Find entity mentions in each text.
+
+    Returns one list per text of ``{"start", "end", "type", "text", "score", "source"}``
+    dicts (character offsets, end exclusive). A single string is treated as one text.
+    """
+    if isinstance(texts, str):
+        texts = [texts]
+    return [[m.to_dict() for m in ms] for ms in extract_mentions(texts, batch_size=batch_size)]
+
+
+def extract_papers(papers: list[Paper], *, progress: bool = False, batch_size: int = 64
+                   ) -> dict[str, dict[str, list[Mention]]]:
+    """Mentions of each paper's title and abstract: ``{paper_id: {"title": [...], ...}}``."""
+    texts = []
+    for p in papers:
+        texts.append(p.title)
+        texts.append(p.abstract)
+    found = extract_mentions(texts, batch_size=batch_size)
+    if progress:
+        from tqdm import tqdm
+
+        found = tqdm(found, total=len(texts), desc="extract", unit="text", leave=False)
+    out: dict[str, dict[str, list[Mention]]] = {}
+    it = iter(found)
+    for p in papers:
+        out[p.id] = {"title": next(it), "abstract": next(it)}
+    return out
+
+
+def _read_texts(path: Path, format: str | None,
+                on_problem: Callable[[Problem], None] | None) -> Iterator[tuple[str, str]]:
+    """(id, text) pairs from JSONL ``{"id", "text"}`` lines or any ``kg build`` format."""
+    is_text_jsonl = False
+    if format in (None, "jsonl") and path.suffix.lower() in (".jsonl", ".json", ".ndjson"):
+        try:
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                for line in fh:
+                    if line.strip():
+                        is_text_jsonl = "text" in json.loads(line)
+                        break
+        except (OSError, json.JSONDecodeError):
+            is_text_jsonl = False
+    if is_text_jsonl:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            for n, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    rec = json.loads(line)
+                    yield str(rec.get("id", n)), str(rec.get("text") or "")
+                except (json.JSONDecodeError, AttributeError) as err:
+                    if on_problem:
+                        on_problem(Problem(str(path), n, f"not a JSON object ({err}); skipped"))
+        return
+    from kg.ingest import read_papers
+
+    for p in read_papers([path], format=format, on_problem=on_problem):
+        yield p.id, p.abstract
+
+
+def extract_file(input_path: str | Path, output: str | Path | None = None, *,
+                 format: str | None = None,
+                 on_problem: Callable[[Problem], None] | None = None) -> int:
+    """``kg extract``: write ``{"id", "entities": [...]}`` lines; return the number of texts."""
+    import sys
+
+    from kg.export import atomic_file
+
+    path = Path(input_path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file; give a JSONL file of {{\"id\", \"text\"}} lines")
+    records = list(_read_texts(path, format, on_problem))
+    ids = [r[0] for r in records]
+    found = extract_mentions(r[1] for r in records)
+    lines = (json.dumps({"id": i, "entities": [m.to_dict() for m in ms]}, ensure_ascii=False)
+             for i, ms in zip(ids, found))
+    if output is None:
+        for line in lines:
+            sys.stdout.write(line + "\n")
+    else:
+        with atomic_file(output) as fh:
+            for line in lines:
+                fh.write(line + "\n")
+    return len(records)

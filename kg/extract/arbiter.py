@@ -1,0 +1,101 @@
+"""``kg_arbiter``: combine the NER and the rule components into the final mentions.
+
+Candidates come from ``doc.ents`` (source ``"ner"``) and the span groups of the rule
+components (:mod:`kg.extract.spans`). They are taken in the priority order of
+``data/arbiter.json``; a candidate is kept when it overlaps no kept mention and is not a
+generic phrase ("our model", "the dataset", "baselines"). A role hint from any candidate on
+exactly the same tokens is carried over. The result is ``doc.spans["kg_mentions"]``, sorted,
+non-overlapping, each span with ``kg_score``, ``kg_source`` and ``kg_role`` set.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.extract.spans import SPAN_KEYS, register_extensions
+
+MENTIONS_KEY = "kg_mentions"
+
+
+@lru_cache(maxsize=1)
+def arbiter_config() -> dict[str, Any]:
+    """The arbitration settings of ``data/arbiter.json``."""
+    text = resources.files("kg.extract").joinpath("data/arbiter.json").read_text("utf-8")
+    return json.loads(text)
+
+
+class Arbiter:
+    """Pick non-overlapping mentions from all candidates, by source priority."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        register_extensions()
+        self.priority: list[str] = config["priority"]
+        self.enabled: dict[str, bool] = config["enabled"]
+        self.gazetteer_types = set(config.get("gazetteer_types", []))
+        self.confidence: dict[str, dict[str, float]] = config["confidence"]
+        self.generic = {g.lower() for g in config["generic"]}
+        self.determiners = sorted((d.lower() + " " for d in config["generic_determiners"]),
+                                  key=len, reverse=True)
+
+    def is_generic(self, text: str) -> bool:
+        """Whether a mention text is a generic phrase ("our model") rather than a name."""
+        t = " ".join(text.lower().split())
+        stripped = True
+        while stripped:
+            stripped = False
+            for det in self.determiners:
+                if t.startswith(det):
+                    t = t[len(det):]
+                    stripped = True
+        return len(t) < 2 or t in self.generic or not any(c.isalpha() for c in t)
+
+    def candidates(self, doc: Doc) -> dict[str, list[Span]]:
+        """Candidate spans by source name."""
+        out: dict[str, list[Span]] = {"ner": list(doc.ents)}
+        for key in SPAN_KEYS:
+            if key in doc.spans:
+                for span in doc.spans[key]:
+                    out.setdefault(span._.kg_source or key, []).append(span)
+        return out
+
+    def __call__(self, doc: Doc) -> Doc:
+        cands = self.candidates(doc)
+        taken = bytearray(len(doc))
+        kept: list[Span] = []
+        roles: dict[tuple[int, int], str] = {}
+        for spans in cands.values():
+            for s in spans:
+                role = s._.kg_role if s.has_extension("kg_role") else None
+                if role:
+                    roles.setdefault((s.start, s.end), role)
+        for source in self.priority:
+            if not self.enabled.get(source, False):
+                continue
+            for s in sorted(cands.get(source, []), key=lambda x: (x.start, -len(x))):
+                if source == "gazetteer" and s.label_ not in self.gazetteer_types:
+                    continue
+                if any(taken[s.start:s.end]) or self.is_generic(s.text):
+                    continue
+                m = Span(doc, s.start, s.end, label=s.label_)
+                m._.kg_source = source
+                given = s._.kg_score if source != "ner" else None
+                m._.kg_score = float(given) if given is not None else \
+                    self.confidence.get(source, {}).get(s.label_, 0.5)
+                m._.kg_role = roles.get((s.start, s.end))
+                kept.append(m)
+                taken[s.start:s.end] = b"\x01" * (s.end - s.start)
+        kept.sort(key=lambda x: x.start)
+        doc.spans[MENTIONS_KEY] = kept
+        return doc
+
+
+@Language.factory("kg_arbiter")
+def make_arbiter(nlp: Language, name: str) -> Arbiter:
+    """The registered factory of the arbiter."""
+    return Arbiter(arbiter_config())

@@ -1,0 +1,106 @@
+"""The annotated corpora: reading them, and the fixed train / dev splits.
+
+Splits are fixed and documented so that no dev document is ever trained on:
+
+- SciERC, SciNLP: their own ``*-dev.jsonl`` files;
+- TDMSci: a 10% hold-out of ``tdmsci-train.jsonl``, the documents whose id hashes to 0 mod 10;
+- GSAP-NER: publication fold 6 of 7 (publications sorted by id, 10 a fold), all its paragraphs;
+- SciREX: train only.
+
+The per-corpus policy (which of our types each annotates) lives in ``data/corpora.json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+Doc = dict[str, Any]
+
+
+@lru_cache(maxsize=1)
+def policies() -> dict[str, dict[str, Any]]:
+    """The corpus policies of ``data/corpora.json`` by corpus name."""
+    text = resources.files("kg.extract").joinpath("data/corpora.json").read_text("utf-8")
+    return {k: v for k, v in json.loads(text).items() if not k.startswith("_")}
+
+
+def read_gold(path: str | Path) -> list[Doc]:
+    """Read a gold JSONL file (format of shared/gold/README.md)."""
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def _bucket(doc_id: str, mod: int) -> int:
+    return int(hashlib.sha1(doc_id.encode("utf-8")).hexdigest(), 16) % mod
+
+
+def _publication(doc_id: str) -> str:
+    return doc_id.split("|", 1)[0]
+
+
+def is_dev(corpus: str, doc: Doc, all_docs: list[Doc] | None = None) -> bool:
+    """Whether ``doc`` of a *training* file belongs to the corpus's held-out dev split."""
+    dev = policies()[corpus].get("dev")
+    if not dev:
+        return False
+    if "holdout_mod" in dev:
+        return _bucket(doc["id"], dev["holdout_mod"]) == 0
+    if "fold" in dev:
+        return _publication(doc["id"]) in gsap_fold(dev["fold"], dev["folds"], all_docs or [])
+    return False
+
+
+def gsap_fold(fold: int, folds: int, docs: list[Doc]) -> set[str]:
+    """The publications of GSAP-NER ``fold`` (publications sorted by id, split in ``folds``)."""
+    pubs = sorted({_publication(d["id"]) for d in docs})
+    size = -(-len(pubs) // folds)
+    return set(pubs[fold * size : (fold + 1) * size])
+
+
+def split(gold_dir: str | Path, corpus: str) -> tuple[list[Doc], list[Doc]]:
+    """(train, dev) documents of ``corpus`` from ``gold_dir``."""
+    policy = policies()[corpus]
+    gold_dir = Path(gold_dir)
+    train: list[Doc] = []
+    dev: list[Doc] = []
+    for name in policy["files"]:
+        docs = read_gold(gold_dir / name)
+        for doc in docs:
+            (dev if is_dev(corpus, doc, docs) else train).append(doc)
+    spec = policy.get("dev")
+    if spec and "holdout_mod" not in spec and "fold" not in spec:
+        dev = read_gold(gold_dir / spec["file"])
+    return train, dev
+
+
+def chunks(doc: Doc, max_chars: int = 2500) -> Iterator[Doc]:
+    """Cut a long document at sentence ends into pieces of at most ``max_chars``.
+
+    Entities crossing a cut are dropped from both pieces (there are almost none, since cuts
+    fall after '. ').
+    """
+    text = doc["text"]
+    if len(text) <= max_chars:
+        yield doc
+        return
+    start = 0
+    n = 0
+    while start < len(text):
+        end = min(len(text), start + max_chars)
+        if end < len(text):
+            cut = text.rfind(". ", start + max_chars // 3, end)
+            end = cut + 2 if cut != -1 else end
+        ents = [
+            {**e, "start": e["start"] - start, "end": e["end"] - start}
+            for e in doc["entities"]
+            if e["start"] >= start and e["end"] <= end
+        ]
+        yield {**doc, "id": f"{doc['id']}#{n}", "text": text[start:end], "entities": ents}
+        start = end
+        n += 1

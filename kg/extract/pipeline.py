@@ -1,0 +1,65 @@
+"""Load the default extraction pipeline: tokenizer → tok2vec → NER → rules → arbiter.
+
+The trained weights ship inside the package (``kg/extract/model``); nothing is downloaded.
+The rule components are added at load time from their data files, so retraining the NER
+and editing the rules are independent.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from kg.errors import ExtractError
+
+#: Rule components added after the NER, in order, then the arbiter.
+RULE_COMPONENTS: tuple[str, ...] = ("kg_abbreviations", "kg_cues", "kg_gazetteer")
+
+
+def default_model_path() -> Path:
+    """The packaged NER model directory."""
+    return Path(__file__).parent / "model"
+
+
+def _register() -> None:
+    # importing the modules registers the tokenizer and the component factories
+    import kg.extract.arbiter  # noqa: F401
+    import kg.extract.tokenizer  # noqa: F401
+
+    for module in ("abbreviations", "cues", "gazetteer"):
+        __import__(f"kg.extract.{module}")
+
+
+def load_pipeline(model: str | Path | None = None, *, rules: bool = True) -> Language:
+    """Load the NER model and add the rule components and the arbiter.
+
+    Parameters
+    ----------
+    model: a model directory written by ``kg train``; default: the packaged one.
+    rules: add the rule components (abbreviations, cues, gazetteer); the arbiter is always
+        added so that the output is ``doc.spans["kg_mentions"]``.
+    """
+    _register()
+    path = Path(model) if model else default_model_path()
+    if not (path / "config.cfg").exists():
+        raise ExtractError(f"no trained model at {path}; reinstall kg, or run `kg train` "
+                           "to rebuild it from the gold corpora")
+    try:
+        nlp = spacy.load(path)
+    except Exception as err:  # spaCy raises several kinds on a broken model
+        raise ExtractError(f"cannot load the model at {path}: {err}; run `kg train`") from err
+    if rules:
+        for name in RULE_COMPONENTS:
+            nlp.add_pipe(name)
+    nlp.add_pipe("kg_arbiter")
+    nlp.max_length = 2_000_000
+    return nlp
+
+
+@lru_cache(maxsize=2)
+def default_pipeline(rules: bool = True) -> Language:
+    """The default pipeline, loaded once per process."""
+    return load_pipeline(rules=rules)
