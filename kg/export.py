@@ -79,10 +79,17 @@ def write_rdf(graph: Any, directory: Path) -> list[str]:
     return _write_rdf(graph, directory)
 
 
+def write_graph_formats(graph: Any, directory: Path) -> list[str]:
+    """Write ``graph.graphml`` and ``graph.json`` (node-link) (see :mod:`kg.graph.nx`)."""
+    from kg.graph.nx import write_graphml, write_node_link
+
+    return write_graphml(graph, directory) + write_node_link(graph, directory)
+
+
 #: Writers run in order into the temporary directory; each returns the names it wrote.
 #: Later stages register theirs here (graph formats, HTML views).
 Writer = Callable[[Any, Path], list[str]]
-WRITERS: list[Writer] = [write_records, write_rdf]
+WRITERS: list[Writer] = [write_records, write_rdf, write_graph_formats]
 
 
 def write_outputs(graph: Any, out: str | Path, *, html: bool = True) -> list[str]:

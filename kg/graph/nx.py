@@ -1,0 +1,432 @@
+"""The knowledge graph as a Python object: papers, entities, links, merges, and graph queries.
+
+:class:`KnowledgeGraph` holds the records of a build (or of an output directory) and answers
+the questions of the API; :meth:`KnowledgeGraph.to_networkx` gives the NetworkX
+``MultiDiGraph`` (paper and entity nodes, paper→entity edges keyed by role, entity→entity
+``variant-of`` edges) and :meth:`KnowledgeGraph.projection` the weighted paper–paper graph.
+:func:`write_graphml` and :func:`write_node_link` are the ``graph.graphml`` / ``graph.json``
+writers of :data:`kg.export.WRITERS`.
+
+Examples
+--------
+>>> from kg.model import Entity, Link, Paper
+>>> papers = [Paper("p1", "A", "We use BERT on SQuAD."), Paper("p2", "B", "BERT on SQuAD."),
+...           Paper("p3", "C", "We use BERT.")]
+>>> def link(p, e, role):
+...     return Link(p, e, role, 0.9, "abstract", 0, 4, "x", "x", "ner", "1")
+>>> entities = [Entity("model/bert", "BERT", "Model", ["BERT"], ["p1", "p2", "p3"]),
+...             Entity("dataset/squad", "SQuAD", "Dataset", ["SQuAD"], ["p1", "p2"])]
+>>> kg = KnowledgeGraph(papers, entities, [link("p1", "model/bert", "uses"),
+...     link("p1", "dataset/squad", "evaluates-on"), link("p2", "model/bert", "mentions"),
+...     link("p2", "dataset/squad", "mentions"), link("p3", "model/bert", "uses")], [])
+>>> kg.entity("bert").id
+'model/bert'
+>>> [p.id for p in kg.papers_with("SQuAD")]
+['p1', 'p2']
+>>> [e.label for e in kg.shared("p1", "p2")]
+['BERT', 'SQuAD']
+>>> [(p.id, round(score, 2)) for p, score in kg.similar_papers("p1", k=2)]
+[('p2', 2.35), ('p3', 0.91)]
+>>> kg.to_networkx().number_of_edges()
+5
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg.errors import GraphError
+from kg.model import ENTITY_TYPES, Entity, Link, Merge, Paper, Source
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+#: Seed of the Louvain community detection, so communities are the same on every run.
+COMMUNITY_SEED = 42
+
+
+class KnowledgeGraph:
+    """Papers, canonical entities, paper→entity links and the merge log of one build.
+
+    Parameters
+    ----------
+    papers: the papers, in output order.
+    entities: the canonical entities.
+    links: the paper→entity links (role, confidence, evidence).
+    merges: the resolution decisions.
+    """
+
+    def __init__(self, papers: Iterable[Paper], entities: Iterable[Entity],
+                 links: Iterable[Link], merges: Iterable[Merge]) -> None:
+        self._papers = list(papers)
+        self._entities = list(entities)
+        self._links = list(links)
+        self._merges = list(merges)
+        self._paper_by_id = {p.id: p for p in self._papers}
+        self._entity_by_id = {e.id: e for e in self._entities}
+        self._by_alias: dict[str, str] = {}
+        self._by_key: dict[str, str] = {}
+        for entity in sorted(self._entities, key=lambda e: (-len(e.papers), e.id)):
+            for alias in [entity.label, *entity.aliases]:
+                self._by_alias.setdefault(alias.lower(), entity.id)
+                key = _key(alias)
+                if key:
+                    self._by_key.setdefault(key, entity.id)
+        self._paper_entities: dict[str, list[str]] = defaultdict(list)
+        self._entity_papers: dict[str, list[str]] = defaultdict(list)
+        for link in self._links:
+            if link.entity not in self._paper_entities[link.paper]:
+                self._paper_entities[link.paper].append(link.entity)
+            if link.paper not in self._entity_papers[link.entity]:
+                self._entity_papers[link.entity].append(link.paper)
+        self._nx: nx.MultiDiGraph | None = None
+        self._rdf: Any = None
+
+    def __repr__(self) -> str:
+        return (f"KnowledgeGraph({len(self._papers)} papers, {len(self._entities)} entities, "
+                f"{len(self._links)} links)")
+
+    # construction ------------------------------------------------------------------------
+    @classmethod
+    def from_directory(cls, directory: str | Path) -> KnowledgeGraph:
+        """Load the ``papers``/``entities``/``links``/``merges.jsonl`` files of a build.
+
+        A missing directory or file, or a bad line, raises :class:`GraphError` naming it.
+        """
+        directory = Path(directory)
+        if not directory.is_dir():
+            raise GraphError(f"{directory} is not a directory; give the --out directory of "
+                             "a `kg build`")
+        papers = [_paper(row) for row in _read_jsonl(directory / "papers.jsonl")]
+        entities = [Entity(**_fields(row, Entity)) for row in
+                    _read_jsonl(directory / "entities.jsonl")]
+        links = [Link(**_fields(row, Link)) for row in _read_jsonl(directory / "links.jsonl")]
+        merges_path = directory / "merges.jsonl"
+        merges = ([Merge(**_fields(row, Merge)) for row in _read_jsonl(merges_path)]
+                  if merges_path.exists() else [])
+        return cls(papers, entities, links, merges)
+
+    # records -----------------------------------------------------------------------------
+    def papers(self) -> list[Paper]:
+        """Every paper, in build order."""
+        return list(self._papers)
+
+    def entities(self, type: str | None = None) -> list[Entity]:  # noqa: A002 (API name)
+        """Every entity, or those of one ``type`` (Method, Model, Dataset, Metric, Task)."""
+        if type is None:
+            return list(self._entities)
+        return [e for e in self._entities if e.type == _type(type)]
+
+    def links(self) -> list[Link]:
+        """Every paper→entity link."""
+        return list(self._links)
+
+    def merges(self) -> list[Merge]:
+        """The merge log: every resolution decision with its reason and score."""
+        return list(self._merges)
+
+    def paper(self, paper: str | Paper) -> Paper:
+        """The paper of an id (or an exact title, case-insensitive)."""
+        if isinstance(paper, Paper):
+            paper = paper.id
+        if paper in self._paper_by_id:
+            return self._paper_by_id[paper]
+        wanted = str(paper).strip().lower()
+        for p in self._papers:
+            if p.title.strip().lower() == wanted:
+                return p
+        raise GraphError(f"unknown paper {paper!r}; give a paper id from papers() "
+                         "or its exact title")
+
+    def entity(self, name: str | Entity) -> Entity:
+        """The entity of an id, a label or any alias (case, hyphens and plurals do not count)."""
+        if isinstance(name, Entity):
+            name = name.id
+        if name in self._entity_by_id:
+            return self._entity_by_id[name]
+        found = self._by_alias.get(str(name).strip().lower()) or self._by_key.get(_key(name))
+        if found is None:
+            raise GraphError(f"unknown entity {name!r}{self._suggest(str(name))}")
+        return self._entity_by_id[found]
+
+    def _suggest(self, name: str) -> str:
+        from rapidfuzz import fuzz, process
+
+        best = process.extractOne(name.lower(), list(self._by_alias), scorer=fuzz.WRatio,
+                                  score_cutoff=80)
+        if best is None:
+            return "; list the names with entities()"
+        return f"; did you mean {self._entity_by_id[self._by_alias[best[0]]].label!r}?"
+
+    # questions ---------------------------------------------------------------------------
+    def papers_with(self, entity: str | Entity, *, role: str | None = None) -> list[Paper]:
+        """The papers linked to ``entity`` (optionally only with ``role``), in build order."""
+        eid = self.entity(entity).id
+        ids = {link.paper for link in self._links
+               if link.entity == eid and (role is None or link.role == role)}
+        return [p for p in self._papers if p.id in ids]
+
+    def entities_of(self, paper: str | Paper) -> list[Entity]:
+        """The entities a paper is linked to."""
+        pid = self.paper(paper).id
+        return [self._entity_by_id[e] for e in self._paper_entities.get(pid, [])
+                if e in self._entity_by_id]
+
+    def shared(self, paper_a: str | Paper, paper_b: str | Paper) -> list[Entity]:
+        """The entities both papers are linked to, sorted by label."""
+        a = set(self._paper_entities.get(self.paper(paper_a).id, []))
+        b = set(self._paper_entities.get(self.paper(paper_b).id, []))
+        return sorted((self._entity_by_id[e] for e in a & b if e in self._entity_by_id),
+                      key=lambda e: (e.label.lower(), e.id))
+
+    def similar_papers(self, paper: str | Paper, k: int = 10) -> list[tuple[Paper, float]]:
+        """The ``k`` papers sharing the rarest entities with ``paper`` (Adamic–Adar).
+
+        Each shared entity adds ``1 / log(n)`` where ``n`` is its number of papers, so a
+        shared rare dataset counts more than a shared ubiquitous model.
+        """
+        pid = self.paper(paper).id
+        scores: Counter[str] = Counter()
+        for eid in self._paper_entities.get(pid, []):
+            others = self._entity_papers[eid]
+            if len(others) < 2:
+                continue
+            weight = 1.0 / math.log(len(others))
+            for other in others:
+                if other != pid:
+                    scores[other] += weight
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+        return [(self._paper_by_id[p], score) for p, score in ranked]
+
+    def top_entities(self, type: str | None = None, k: int = 10  # noqa: A002 (API name)
+                     ) -> list[tuple[Entity, int]]:
+        """The ``k`` entities (of ``type``) linked to most papers, with their paper counts."""
+        counted = [(e, len(self._entity_papers.get(e.id, []))) for e in self.entities(type)]
+        counted.sort(key=lambda ec: (-ec[1], ec[0].label.lower(), ec[0].id))
+        return counted[:k]
+
+    def co_occurring(self, entity: str | Entity, k: int = 10) -> list[tuple[Entity, int]]:
+        """The ``k`` entities sharing most papers with ``entity``, with those counts."""
+        eid = self.entity(entity).id
+        counts: Counter[str] = Counter()
+        for pid in self._entity_papers.get(eid, []):
+            counts.update(e for e in self._paper_entities[pid] if e != eid)
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+        return [(self._entity_by_id[e], n) for e, n in ranked if e in self._entity_by_id]
+
+    def communities(self, *, seed: int = COMMUNITY_SEED) -> list[set[str]]:
+        """Louvain communities of the paper–entity graph (node ids), largest first.
+
+        The seed is fixed, so the same graph gives the same communities on every run.
+        """
+        import networkx as nx
+
+        graph = nx.Graph()
+        graph.add_nodes_from(p.id for p in self._papers)
+        for link in self._links:
+            if graph.has_edge(link.paper, link.entity):
+                graph[link.paper][link.entity]["weight"] += link.confidence
+            else:
+                graph.add_edge(link.paper, link.entity, weight=link.confidence)
+        found = nx.community.louvain_communities(graph, weight="weight", seed=seed)
+        return sorted((set(c) for c in found), key=lambda c: (-len(c), min(c)))
+
+    def ego(self, node: str, radius: int = 1) -> nx.MultiDiGraph:
+        """The sub-graph of ``to_networkx()`` within ``radius`` hops of a paper or entity."""
+        import networkx as nx
+
+        graph = self.to_networkx()
+        center = self._node(node)
+        return nx.ego_graph(graph, center, radius=radius, undirected=True).copy()
+
+    def _node(self, node: str) -> str:
+        if node in self._paper_by_id or node in self._entity_by_id:
+            return node
+        try:
+            return self.entity(node).id
+        except GraphError:
+            pass
+        try:
+            return self.paper(node).id
+        except GraphError:
+            raise GraphError(f"unknown node {node!r}; give a paper id, an entity id or an "
+                             "entity name") from None
+
+    # NetworkX ----------------------------------------------------------------------------
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """A ``MultiDiGraph``: paper and entity nodes (``kind``), paper→entity edges keyed
+        by role with their evidence, and entity→entity ``variant-of`` edges.
+
+        The graph is built once and cached; copy it before changing it.
+        """
+        if self._nx is None:
+            self._nx = self._build_networkx()
+        return self._nx
+
+    def _build_networkx(self) -> nx.MultiDiGraph:
+        import networkx as nx
+
+        graph = nx.MultiDiGraph()
+        for p in self._papers:
+            graph.add_node(p.id, kind="paper", label=p.title, title=p.title, date=p.date,
+                           org=p.org, upvotes=p.upvotes, authors=list(p.authors),
+                           urls=list(p.urls))
+        for e in self._entities:
+            if e.id in self._paper_by_id:
+                raise GraphError(f"entity id {e.id!r} is also a paper id; ids must be unique")
+            graph.add_node(e.id, kind="entity", label=e.label, type=e.type,
+                           aliases=list(e.aliases), papers=len(self._entity_papers.get(e.id, [])),
+                           type_votes=dict(e.type_votes))
+        for link in self._links:
+            if link.paper not in graph or link.entity not in graph:
+                raise GraphError(f"link {link.paper} → {link.entity} names an unknown "
+                                 "paper or entity; the records are inconsistent")
+            graph.add_edge(link.paper, link.entity, key=link.role, kind="link",
+                           role=link.role, confidence=link.confidence, field=link.field,
+                           start=link.start, end=link.end, text=link.text,
+                           sentence=link.sentence, source=link.source,
+                           extractor_version=link.extractor_version)
+        for e in self._entities:
+            for parent in e.broader:
+                if parent in self._entity_by_id:
+                    graph.add_edge(e.id, parent, key="variant-of", kind="variant-of",
+                                   role="variant-of")
+        return graph
+
+    def projection(self) -> nx.Graph:
+        """The paper–paper graph: an edge per pair sharing entities, ``weight`` = their
+        number, ``entities`` = their ids."""
+        import networkx as nx
+
+        graph = nx.Graph()
+        for p in self._papers:
+            graph.add_node(p.id, kind="paper", label=p.title, date=p.date)
+        for eid, pids in sorted(self._entity_papers.items()):
+            for i, a in enumerate(pids):
+                for b in pids[i + 1:]:
+                    if graph.has_edge(a, b):
+                        graph[a][b]["weight"] += 1
+                        graph[a][b]["entities"].append(eid)
+                    else:
+                        graph.add_edge(a, b, weight=1, entities=[eid])
+        return graph
+
+    # RDF (delegated) ---------------------------------------------------------------------
+    def rdf(self) -> Any:
+        """The RDF form of the graph (:func:`kg.graph.rdf.to_rdf`), built once."""
+        if self._rdf is None:
+            from kg.graph.rdf import to_rdf
+
+            self._rdf = to_rdf(self)
+        return self._rdf
+
+    def sparql(self, query: str, **bindings: Any) -> Any:
+        """Run a SPARQL query over :meth:`rdf` (see :func:`kg.query.sparql`)."""
+        from kg.query import sparql
+
+        return sparql(self, query, **bindings)
+
+
+# helpers ----------------------------------------------------------------------------------
+def _key(text: str) -> str:
+    from kg.resolve.normalise import key_of, tokenize
+
+    tokens = tokenize(str(text))
+    return key_of(tokens) if tokens else ""
+
+
+def _type(value: str) -> str:
+    for t in ENTITY_TYPES:
+        if t.lower() == str(value).lower():
+            return t
+    raise GraphError(f"unknown entity type {value!r}; use one of {', '.join(ENTITY_TYPES)}")
+
+
+def _read_jsonl(path: Path) -> Iterable[dict[str, Any]]:
+    try:
+        fh = open(path, encoding="utf-8")
+    except OSError as err:
+        raise GraphError(f"cannot read {path}: {err}; is this the output of `kg build`?") from err
+    with fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise GraphError(f"{path}:{number}: not JSON ({err.msg}); rebuild the "
+                                 "directory with `kg build`") from err
+            if not isinstance(row, dict):
+                raise GraphError(f"{path}:{number}: expected a JSON object")
+            row["__where__"] = f"{path}:{number}"
+            yield row
+
+
+def _fields(row: dict[str, Any], cls: type) -> dict[str, Any]:
+    names = set(cls.__dataclass_fields__)
+    required = [n for n in names if n not in row and _required(cls, n)]
+    if required:
+        raise GraphError(f"{row['__where__']}: missing {', '.join(sorted(required))}; "
+                         "rebuild the directory with `kg build`")
+    return {k: v for k, v in row.items() if k in names}
+
+
+def _required(cls: type, name: str) -> bool:
+    from dataclasses import MISSING
+
+    f = cls.__dataclass_fields__[name]
+    return f.default is MISSING and f.default_factory is MISSING
+
+
+def _paper(row: dict[str, Any]) -> Paper:
+    authors = row.get("authors")
+    names = authors if isinstance(authors, list) else []
+    count = row.get("author_count")
+    if count is None and isinstance(authors, int):
+        count = authors
+    if "id" not in row or "title" not in row:
+        raise GraphError(f"{row['__where__']}: a paper needs an id and a title; rebuild "
+                         "the directory with `kg build`")
+    return Paper(id=row["id"], title=row["title"], abstract=row.get("abstract") or "",
+                 authors=names, author_count=count, org=row.get("org"), date=row.get("date"),
+                 date_text=row.get("date_text"), upvotes=row.get("upvotes"),
+                 urls=list(row.get("urls") or []), doi=row.get("doi"),
+                 arxiv_id=row.get("arxiv_id"),
+                 sources=[Source(s["file"], s["line"]) for s in row.get("sources") or []])
+
+
+# writers ----------------------------------------------------------------------------------
+def _scalar(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def write_graphml(graph: KnowledgeGraph, directory: str | Path) -> list[str]:
+    """Write ``graph.graphml``: the MultiDiGraph, list and dict attributes as JSON text."""
+    import networkx as nx
+
+    g = graph.to_networkx()
+    flat = nx.MultiDiGraph()
+    flat.add_nodes_from((n, {k: _scalar(v) for k, v in d.items()}) for n, d in g.nodes(data=True))
+    flat.add_edges_from((u, v, k, {a: _scalar(x) for a, x in d.items()})
+                        for u, v, k, d in g.edges(keys=True, data=True))
+    nx.write_graphml(flat, Path(directory) / "graph.graphml", encoding="utf-8")
+    return ["graph.graphml"]
+
+
+def write_node_link(graph: KnowledgeGraph, directory: str | Path) -> list[str]:
+    """Write ``graph.json``: NetworkX node-link JSON (``nodes``, ``edges`` with ``key``)."""
+    import networkx as nx
+
+    data = nx.node_link_data(graph.to_networkx(), edges="edges")
+    with open(Path(directory) / "graph.json", "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False)
+    return ["graph.json"]
