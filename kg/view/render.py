@@ -1,0 +1,148 @@
+"""View dicts (see :mod:`kg.view.model`) → self-contained HTML pages.
+
+Network pages are pyvis networks (vis-network 9.1.2, inlined from the pyvis package) drawn
+by our own template and script in ``assets/``: no CDN link, no request of any kind, so a
+page opens from ``file://`` offline. All text from the papers reaches the page as JSON in
+a ``<script type="application/json">`` block (with ``<``, ``>`` and ``&`` escaped) and is
+put into the page with ``textContent`` only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from kg.errors import OutputError
+
+#: The vis-network build shipped inside pyvis 0.3.2 (the one its templates inline).
+VIS_DIR = ("templates", "lib", "vis-9.1.2")
+
+
+def script_json(obj: Any) -> str:
+    """JSON that is safe inside a ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` become ``\\u003c``, ``\\u003e``, ``\\u0026`` so no value can
+    close the element (``</script>``) or open a comment (``<!--``); U+2028/2029 are escaped
+    too. ``JSON.parse`` gives back the same strings.
+
+    Examples
+    --------
+    >>> script_json({"t": "</script><!--"})
+    '{"t":"\\\\u003c/script\\\\u003e\\\\u003c!--"}'
+    """
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return text
+
+
+#: A trailing source-map comment: dev tools would try to fetch the map file.
+_SOURCE_MAP = re.compile(r"^//# sourceMappingURL=\S+\s*$", re.M)
+
+
+def _check_inline(name: str, text: str) -> None:
+    """Refuse a script or stylesheet that would end its inline element early."""
+    lowered = text.lower()
+    if "</script" in lowered or "</style" in lowered or "<!--" in lowered:
+        raise OutputError(f"{name} contains '</script', '</style' or '<!--' and cannot be "
+                          "inlined in a page; remove it from the file")
+
+
+@cache
+def asset(name: str) -> str:
+    """The text of ``kg/view/assets/<name>`` (checked safe to inline when JS or CSS)."""
+    text = resources.files("kg.view").joinpath("assets", name).read_text("utf-8")
+    if name.endswith((".js", ".css")):
+        _check_inline(name, text)
+    return text
+
+
+@cache
+def vis_assets() -> tuple[str, str]:
+    """The vis-network script and stylesheet bundled with pyvis."""
+    import pyvis
+
+    base = Path(pyvis.__file__).parent.joinpath(*VIS_DIR)
+    try:
+        js = (base / "vis-network.min.js").read_text("utf-8")
+        css = (base / "vis-network.css").read_text("utf-8")
+    except OSError as err:
+        raise OutputError(f"vis-network is missing from the pyvis package at {base}: {err}; "
+                          "reinstall pyvis==0.3.2") from err
+    js = _SOURCE_MAP.sub("", js)
+    for name, text in (("vis-network.min.js", js), ("vis-network.css", css)):
+        _check_inline(name, text)
+    return js, css
+
+
+def _environment() -> Any:
+    from jinja2 import Environment, select_autoescape
+
+    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    return env
+
+
+def vis_scene(scene: dict[str, Any], styles: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """A scene's nodes and edges as vis-network records, built with a pyvis ``Network``."""
+    from pyvis.network import Network
+
+    net = Network(directed=True, cdn_resources="in_line")
+    for node in scene["nodes"]:
+        extra = {"date": node["date"]} if node.get("date") else {}
+        # Colours come from the per-type groups of the options (see ``vis_options``).
+        net.add_node(node["id"], label=node["label"] or node["id"],
+                     shape=styles[node["type"]]["shape"], group=node["type"],
+                     value=node["degree"], x=node["x"], y=node["y"], type=node["type"], **extra)
+    known = set(net.node_ids)
+    for edge in scene["edges"]:
+        if edge["from"] in known and edge["to"] in known:
+            # The graph is directed paper → entity; direction needs no duplicate check.
+            net.add_edge(edge["from"], edge["to"], role=edge["role"])
+    for edge in net.edges:
+        edge.pop("arrows", None)  # drawn undirected: the panel names the role
+    return {**scene, "nodes": net.nodes, "edges": net.edges}
+
+
+def vis_options(styles: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """The vis-network options: ``assets/options.json`` plus one group per node type."""
+    options = json.loads(asset("options.json"))
+    options["groups"] = {
+        kind: {"shape": style["shape"],
+               "color": {"background": style["color"], "border": style["border"],
+                         "highlight": {"background": style["color"], "border": "#111111"},
+                         "hover": {"background": style["color"], "border": "#111111"}}}
+        for kind, style in styles.items()}
+    return options
+
+
+def network_html(page: dict[str, Any]) -> str:
+    """The HTML of a network page (graph, type or ego views)."""
+    js, css = vis_assets()
+    data = dict(page)
+    data["scenes"] = {key: vis_scene(s, page["styles"]) for key, s in page["scenes"].items()}
+    data["options"] = vis_options(page["styles"])
+    template = _environment().from_string(asset("view.html"))
+    from markupsafe import Markup
+
+    return template.render(
+        page=page,
+        data=Markup(script_json(data)),
+        vis_js=Markup(js),
+        vis_css=Markup(css),
+        view_js=Markup(asset("view.js")),
+        view_css=Markup(asset("view.css")),
+    )
+
+
+def index_html(page: dict[str, Any]) -> str:
+    """The HTML of the overview page."""
+    from markupsafe import Markup
+
+    template = _environment().from_string(asset("index.html"))
+    return template.render(page=page, view_css=Markup(asset("view.css")))

@@ -1,0 +1,130 @@
+"""The view dicts: aggregation, details, ego scenes, overview counts and the layout."""
+
+from __future__ import annotations
+
+import math
+
+from kg.model import Link
+from kg.view import model
+from kg.view.layout import positions
+
+from .conftest import FixtureGraph, synthetic_graph
+
+
+def test_records_ignore_links_to_unknown_nodes(graph: FixtureGraph) -> None:
+    stray = Link(paper="nope", entity="d:gsm8k", role="uses", confidence=1.0, field="abstract",
+                 start=0, end=1, text="x", sentence="x", source="t", extractor_version="t")
+    rec = model.Records.from_lists(graph.papers(), graph.entities(), [*graph.links(), stray])
+    assert len(rec.links) == len(graph.links())
+    assert rec.degree("d:gsm8k") == 3  # p1, p2, p6
+    assert rec.type_of("p1") == "Paper" and rec.type_of("d:gsm8k") == "Dataset"
+
+
+def test_strongest_role_wins(graph: FixtureGraph) -> None:
+    extra = Link(paper="p1", entity="m:quicklora", role="mentions", confidence=1.0,
+                 field="title", start=0, end=1, text="x", sentence="x", source="t",
+                 extractor_version="t")
+    rec = model.Records.from_lists(graph.papers(), graph.entities(), [*graph.links(), extra])
+    assert rec.neighbours["p1"]["m:quicklora"] == "proposes"
+
+
+def test_graph_scene_holds_every_linked_node(graph: FixtureGraph) -> None:
+    rec = model.Records.from_graph(graph)
+    page = model.graph_page(rec, top=2000)
+    scene = page["scenes"]["graph"]
+    linked = {n for n, nb in rec.neighbours.items() if nb}
+    assert {n["id"] for n in scene["nodes"]} == linked
+    assert scene["note"] is None
+    assert len(scene["edges"]) == sum(len(rec.neighbours[p]) for p in rec.papers)
+    degrees = {n["id"]: n["degree"] for n in scene["nodes"]}
+    assert degrees["mo:gpt4"] == 3
+    assert {row["type"] for row in page["legend"]} == {"Paper", "Method", "Model", "Dataset",
+                                                        "Metric", "Task"}
+    assert page["months"] == ["2023-07", "2023-08", "2024-01", "2024-03", "2024-05"]
+
+
+def test_aggregation_keeps_the_best_connected_and_says_what_is_left_out() -> None:
+    rec = model.Records.from_graph(synthetic_graph(60, 300))
+    linked = [n for n, nb in rec.neighbours.items() if nb]
+    scene = model.scene(rec, linked, title="t", top=50)
+    kept = {n["id"] for n in scene["nodes"]}
+    assert len(kept) == 50
+    min_kept = min(rec.degree(n) for n in kept)
+    assert all(rec.degree(n) <= min_kept for n in set(linked) - kept)
+    assert all(e["from"] in kept and e["to"] in kept for e in scene["edges"])
+    note = scene["note"]
+    assert note.startswith(f"Showing the 50 best-connected of {len(linked)} nodes.")
+    total = sum(len(rec.neighbours[p]) for p in rec.papers)
+    assert f"(and {total - len(scene['edges']):,} links)" in note
+
+
+def test_paper_details_mark_the_evidence(graph: FixtureGraph) -> None:
+    rec = model.Records.from_graph(graph)
+    info = model.details(rec, ["p1", "p2", "mo:llama2"])
+    p1 = info["p1"]
+    assert p1["title"] == "LoRA adapters for large language models"
+    marked = {p1["abstract"][s:e] for s, e, _ in p1["marks"]["abstract"]}
+    assert marked == {"QuickLoRA", "LLaMA-2", "GSM8K", "accuracy", "MMLU"}
+    assert [m[2] for m in p1["marks"]["abstract"] if p1["abstract"][m[0]:m[1]] == "MMLU"] == [
+        "Dataset"]
+    assert ["m:quicklora", "QuickLoRA", "Method", "proposes"] in p1["links"]
+    # The title evidence of the injection metric is a span of the title, kept as data.
+    assert info["p2"]["marks"]["title"] == [[0, 8, "Metric"]]
+    llama = info["mo:llama2"]
+    assert llama["aliases"] == ["Llama 2", "LLaMA2"]
+    rows = {row[0]: row for row in llama["links"]}
+    assert set(rows) == {"p1", "p3"}
+    sentence, start, end = rows["p3"][3:6]
+    assert sentence[start:end] == "LLaMA-2"
+
+
+def test_ego_scene_is_centred_and_capped() -> None:
+    rec = model.Records.from_graph(synthetic_graph(80, 400))
+    center = rec.by_degree(e for e in rec.entities)[0]
+    scene = model.ego_scene(rec, center, radius=2, top=40)
+    ids = [n["id"] for n in scene["nodes"]]
+    assert len(ids) == 40 and center in ids
+    node = next(n for n in scene["nodes"] if n["id"] == center)
+    assert (node["x"], node["y"]) == (0.0, 0.0)
+    # Every direct neighbour that fits comes before any node two links away.
+    direct = set(rec.neighbours[center])
+    assert direct <= set(ids) or set(ids) - {center} <= direct
+    assert scene["note"] is not None
+
+
+def test_ego_centers_are_the_top_of_each_type(graph: FixtureGraph) -> None:
+    rec = model.Records.from_graph(graph)
+    centers = model.ego_centers(rec, per_type=1)
+    assert "mo:gpt4" in centers or "mo:llama2" in centers
+    assert "d:gsm8k" in centers and "x:acc" in centers
+    assert len(centers) == 6
+
+
+def test_index_counts(graph: FixtureGraph) -> None:
+    rec = model.Records.from_graph(graph)
+    page = model.index_page(rec, views=[], egos=["d:gsm8k"], k=3)
+    counts = page["counts"]
+    assert (counts["papers"], counts["entities"], counts["links"]) == (6, 15, 22)
+    assert counts["first"] == "2023-07-18" and counts["last"] == "2024-05-20"
+    datasets = next(t for t in page["top"] if t["type"] == "Dataset")
+    assert datasets["count"] == 4
+    assert datasets["rows"][0] == {"id": "d:gsm8k", "label": "GSM8K", "papers": 3, "ego": True}
+
+
+def test_layout_is_deterministic_and_finite() -> None:
+    g = synthetic_graph(50, 200)
+    rec = model.Records.from_graph(g)
+    nodes = rec.by_degree(n for n, nb in rec.neighbours.items() if nb)
+    edges = [(link.paper, link.entity) for link in rec.links]
+    a = positions(nodes, edges)
+    assert a == positions(nodes, edges)
+    assert set(a) == set(nodes)
+    assert all(math.isfinite(x) and math.isfinite(y) for x, y in a.values())
+    assert len(set(a.values())) == len(nodes)  # no two nodes on one spot
+
+
+def test_layout_of_tiny_graphs() -> None:
+    assert positions([], []) == {}
+    assert positions(["a"], []) == {"a": (0.0, 0.0)}
+    two = positions(["a", "b"], [("a", "b")])
+    assert two["a"] != two["b"]
