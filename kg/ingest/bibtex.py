@@ -9,6 +9,7 @@ Malformed entries and duplicate keys are reported with their line.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -78,7 +79,13 @@ def read(name: str, lines: Iterable[tuple[int, str]], on_problem: ProblemSink) -
     if not numbered:
         return
     offset = numbered[0][0]  # start_line of bibtexparser is 0-based
-    library = bibtexparser.parse_string("\n".join(text for _, text in numbered))
+    parser_log = logging.getLogger("bibtexparser")
+    level = parser_log.level
+    parser_log.setLevel(logging.ERROR)  # its warnings become our one-line problems
+    try:
+        library = bibtexparser.parse_string("\n".join(text for _, text in numbered))
+    finally:
+        parser_log.setLevel(level)
     found: list[tuple[int, str, dict[str, str]]] = []
     for entry in library.entries:
         fields = {f.key.lower(): _value(f.value) for f in entry.fields}
@@ -93,7 +100,8 @@ def read(name: str, lines: Iterable[tuple[int, str]], on_problem: ProblemSink) -
                 found.append((line, entry.key,
                                {f.key.lower(): _value(f.value) for f in entry.fields}))
             continue
-        error = " ".join(str(getattr(block, "error", "syntax error")).split())
+        err = getattr(block, "error", None)
+        error = " ".join(str(getattr(err, "abort_reason", None) or err or "syntax error").split())
         on_problem(Problem(name, line, f"malformed BibTeX entry ({error[:160]}); skipped"))
     for line, key, fields in sorted(found, key=lambda item: item[0]):
         paper = _paper(name, line, key, fields, on_problem)

@@ -46,13 +46,15 @@ def records(name: str, lines: Iterable[tuple[int, str]],
             on_problem: ProblemSink) -> Iterator[tuple[int, Any]]:
     """``(line, parsed value)`` for each JSON line (or array element); bad lines reported."""
     iterator = iter(lines)
+    first = True
     for number, text in iterator:
         stripped = text.strip()
         if not stripped:
             continue
-        if stripped.startswith("["):  # a JSON array file, not JSON Lines
+        if first and stripped.startswith("["):  # a JSON array file, not JSON Lines
             yield from _array_records(name, (number, text), iterator, on_problem)
             return
+        first = False
         try:
             value = json.loads(stripped)
         except json.JSONDecodeError as err:

@@ -9,7 +9,8 @@ A rule that works on text *without* a backslash only fires where the bare word c
 English: ``times`` glued to a number (``7.9times faster``) or in scientific notation
 (``2.2 times 10^15``), never in ``five times faster`` or ``56 times operations``;
 ``sim`` directly before a number, never ``sim2real``; ``xHHHH`` only for dash, quote and
-ellipsis code points between letters or spaces, never ``0x2013`` or ``1920x2013``.
+ellipsis code points glued to a preceding letter, never ``0x2013``, ``1920x2013`` or a
+standalone ``x2013``.
 
 Examples
 --------
@@ -97,7 +98,7 @@ def _rules() -> list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]
     rules += [
         (re.compile(rf"(?<![A-Za-z])(?:{lost_wrappers})\{{([^{{}}]*)\}}"), r"\1"),
         (re.compile(r"(?<=[\^_])\{([A-Za-z0-9]+)\}"), r"\1"),
-        (re.compile(rf"(?<=[A-Za-z\s(])x({codepoints})(?=[A-Za-z\s)]|$)", re.IGNORECASE),
+        (re.compile(rf"(?<=[A-Za-z])x({codepoints})(?=[A-Za-z\s)]|$)", re.IGNORECASE),
          lambda m: chr(int(m.group(1), 16))),
         # an \href that lost its backslash: https://x.org/a{x.org/a} keeps the URL once
         (re.compile(r"(https?://(?:www\.)?([^\s{}]+?))\{(?:https?://)?(?:www\.)?\2/?\}"), r"\1"),
