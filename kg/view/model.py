@@ -38,14 +38,16 @@ def styles() -> dict[str, dict[str, str]]:
 class Records:
     """Papers, entities and links indexed for the views.
 
-    ``neighbours`` maps every node id to ``{neighbour id: role}``; links naming an unknown
-    paper or entity are ignored (they cannot be drawn).
+    ``neighbours`` maps every node id to ``{neighbour id: role}`` and ``links_of`` every
+    paper id to its links; links naming an unknown paper or entity are ignored (they
+    cannot be drawn).
     """
 
     papers: dict[str, Paper]
     entities: dict[str, Entity]
     links: list[Link]
     neighbours: dict[str, dict[str, str]] = field(default_factory=dict)
+    links_of: dict[str, list[Link]] = field(default_factory=dict)
 
     @classmethod
     def from_lists(
@@ -58,6 +60,7 @@ class Records:
             if link.paper not in rec.papers or link.entity not in rec.entities:
                 continue
             rec.links.append(link)
+            rec.links_of.setdefault(link.paper, []).append(link)
             old = nb[link.paper].get(link.entity)
             if old is None or _ROLE_RANK.get(link.role, 99) < _ROLE_RANK.get(old, 99):
                 nb[link.paper][link.entity] = link.role
@@ -188,7 +191,7 @@ def details(rec: Records, nodes: Iterable[str]) -> dict[str, dict[str, Any]]:
     evidence: dict[tuple[str, str], Link] = {}
     wanted = set(nodes)
     for link in rec.links:
-        if link.paper in wanted or link.entity in wanted:
+        if link.entity in wanted:
             key = (link.paper, link.entity)
             old = evidence.get(key)
             if old is None or _ROLE_RANK.get(link.role, 99) < _ROLE_RANK.get(old.role, 99):
@@ -204,9 +207,7 @@ def details(rec: Records, nodes: Iterable[str]) -> dict[str, dict[str, Any]]:
 
 def _paper_details(rec: Records, paper: Paper) -> dict[str, Any]:
     marks: dict[str, list[list[Any]]] = {"title": [], "abstract": []}
-    for link in rec.links:
-        if link.paper != paper.id:
-            continue
+    for link in rec.links_of.get(paper.id, []):
         text = paper.title if link.field == "title" else paper.abstract
         span = _span(text, link.start, link.end, link.text)
         if span is not None:
