@@ -16,14 +16,18 @@ everything else is "mentions".
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from kg.model import LINK_ROLES
 from kg.resolve.lexicon import cues
 
-#: At most this many words between a "before" cue and its mention.
+#: At most this many words (other mentions not counted) between a "before" cue and its mention.
 MAX_GAP_WORDS = 8
-_CLAUSE_BREAK = re.compile(r"[;:]|\b(?:while|whereas|but|which|that|where|although|however)\b",
+#: A "before" cue does not reach over a clause break or a preposition that starts a new
+#: phrase ("we propose X, a method for Y": Y is not proposed).
+_CLAUSE_BREAK = re.compile(r"[;:]|\b(?:while|whereas|but|which|that|where|although|however|"
+                           r"for|of|in|into|to|from|by|than|because|since|when|if)\b",
                            re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[\"'(\[]?[A-Z0-9])")
 _ABBREVIATIONS = ("e.g", "i.e", "et al", "vs", "etc", "fig", "eq", "cf", "approx", "resp",
@@ -61,6 +65,15 @@ def sentence_at(text: str, start: int, end: int) -> tuple[int, int]:
     return 0, len(text)
 
 
+def _blank(text: str, offset: int, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` (starting at ``offset``) with the given spans replaced by a placeholder."""
+    chars = list(text)
+    for s, e in spans:
+        for i in range(max(s - offset, 0), min(e - offset, len(chars))):
+            chars[i] = "\x00"
+    return re.sub("\x00+", " ", "".join(chars))
+
+
 def _before_role(prefix: str, entity_type: str) -> str | None:
     best: tuple[int, int, str] | None = None
     for cue in cues():
@@ -85,12 +98,17 @@ def _after_role(suffix: str, entity_type: str) -> str | None:
 
 
 def role(text: str, start: int, end: int, entity_type: str, *, field: str = "abstract",
-         given: str | None = None) -> str:
-    """The link role of the mention ``text[start:end]`` of an entity of ``entity_type``."""
+         given: str | None = None, others: Sequence[tuple[int, int]] = ()) -> str:
+    """The link role of the mention ``text[start:end]`` of an entity of ``entity_type``.
+
+    ``others`` are the spans of the other mentions of the text: they do not count as words
+    between a cue and this mention ("evaluated on A, B and C": C is evaluated on too).
+    """
     if given in LINK_ROLES:
         return given  # type: ignore[return-value]
     if field == "title" and not text[:start].strip() and text[end:].lstrip().startswith(":"):
         return "proposes"
     s, e = sentence_at(text, start, end)
-    found = _before_role(text[s:start], entity_type) or _after_role(text[end:e], entity_type)
+    prefix = _blank(text[s:start], s, [o for o in others if o[0] >= s and o[1] <= start])
+    found = _before_role(prefix, entity_type) or _after_role(text[end:e], entity_type)
     return found or "mentions"

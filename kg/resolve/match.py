@@ -89,21 +89,41 @@ def is_variant_token(token: str) -> bool:
             or token in variant_words())
 
 
-def broader_of(tokens: tuple[str, ...], index: dict[tuple[str, ...], str]) -> str | None:
-    """The entity of the longest proper prefix of ``tokens`` that only adds variant tokens.
+def broader_of(tokens: tuple[str, ...], index: dict[tuple[str, ...], str]
+               ) -> tuple[str, tuple[str, ...], tuple[str, ...]] | None:
+    """The nearest broader name of ``tokens`` in ``index``: ``(value, its tokens, extra)``.
+
+    The broader name is a proper prefix that only lacks variant tokens (versions, sizes,
+    flavours).
 
     >>> broader_of(("llama", "2", "7b"), {("llama",): "a", ("llama", "2"): "b"})
+    ('b', ('llama', '2'), ('7b',))
+    >>> broader_of(("llama", "3.1"), {("llama",): "a", ("llama", "3"): "b"})[0]
     'b'
     >>> broader_of(("roberta",), {("bert",): "a"}) is None
     True
     """
-    for cut in range(len(tokens) - 1, 0, -1):
-        parent = tokens[:cut]
+    for parent, extra in parents(tokens):
         if parent in index and len(key_of(parent)) >= 3 and any(t.isalpha() for t in parent):
-            if all(is_variant_token(t) for t in tokens[cut:]):
-                return index[parent]
+            if all(is_variant_token(t) for t in extra):
+                return index[parent], parent, extra
             return None
     return None
+
+
+def parents(tokens: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Candidate broader names of ``tokens``, nearest first, with the tokens each lacks.
+
+    A point release counts as a child of its major version: ("llama", "3.1") has the
+    parents ("llama", "3") and ("llama",).
+    """
+    for cut in range(len(tokens), 0, -1):
+        if cut < len(tokens):
+            yield tokens[:cut], tokens[cut:]
+        last = tokens[cut - 1]
+        if "." in last and last.split(".")[0].isdigit():
+            major = last.split(".")[0]
+            yield tokens[:cut - 1] + (major,), (last[len(major):],) + tokens[cut:]
 
 
 def variant_reason(extra: Iterable[str]) -> str:

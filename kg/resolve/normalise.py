@@ -32,6 +32,7 @@ _POSSESSIVE = re.compile(r"(?:'s|s')$")
 _EDGE_PUNCT = " \t\n.,;:!?\"'`()[]{}*"
 _SEPARATORS = re.compile(r"[\s\-_/,:;()\[\]{}\"'`!?*|~^=<>&+@#$%\\]+")
 _NON_DECIMAL_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
+_PLUS = re.compile(r"(?<=[^\W_])\+|\+(?=[^\W_])")
 _VERSION_SPLIT = re.compile(r"(?<=[^\W\d_]{2})(?=[vV]\d)")
 _TOKEN = re.compile(r"[vV]\d+(?:\.\d+)*|\d+(?:\.\d+)*[^\W\d_]*|[^\W\d_]+")
 _VERSION = re.compile(r"v\d")
@@ -116,10 +117,10 @@ def _singular(token: str, original: str) -> str:
 def tokenize(text: str) -> tuple[str, ...]:
     """Lower-case, accent-folded tokens of ``text``, the last one singular.
 
-    >>> tokenize("MoCo-v2"), tokenize("YOLOv8"), tokenize("LLMs")
-    (('moco', 'v2'), ('yolo', 'v8'), ('llm',))
+    >>> tokenize("MoCo-v2"), tokenize("YOLOv8"), tokenize("LLMs"), tokenize("HumanEval+")
+    (('moco', 'v2'), ('yolo', 'v8'), ('llm',), ('humaneval', 'plus'))
     """
-    folded = _NON_DECIMAL_DOT.sub(" ", _fold(text))
+    folded = _PLUS.sub(" plus ", _NON_DECIMAL_DOT.sub(" ", _fold(text)))
     originals: list[str] = []
     for piece in _SEPARATORS.split(folded):
         originals.extend(_TOKEN.findall(_VERSION_SPLIT.sub(" ", piece)))

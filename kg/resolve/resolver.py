@@ -312,20 +312,20 @@ class _Resolver:
         for entity in entities:
             found: tuple[int, str, tuple[str, ...]] | None = None
             for tokens in sorted(token_sets.get(entity.id, ())):
-                parent = broader_of(tokens, index)
-                if parent is None or parent == entity.id:
+                hit = broader_of(tokens, index)
+                if hit is None or hit[0] == entity.id:
                     continue
+                parent, parent_tokens, extra = hit
                 if _COMPATIBLE.get(by_id[parent].type, by_id[parent].type) != _COMPATIBLE.get(
                         entity.type, entity.type):
                     continue
-                cut = max(len(t) for t in token_sets[parent] if tokens[:len(t)] == t)
-                if found is None or cut > found[0]:
-                    found = (cut, parent, tokens)
+                if found is None or len(parent_tokens) > found[0]:
+                    found = (len(parent_tokens), parent, extra)
             if found is not None:
-                cut, parent, tokens = found
+                _, parent, extra = found
                 entity.broader.append(parent)
                 self.log(entity.label, by_id[parent].label, "variant-of",
-                         variant_reason(tokens[cut:]), 100.0)
+                         variant_reason(extra), 100.0)
         for variant, broader in self.rules.variant_of:
             a, b = (node_entity.get(self.node(nm)) if (nm := name(t)) else None
                     for t in (variant, broader))
@@ -340,12 +340,17 @@ def _links(papers: Sequence[Paper], occurrences: list[_Occurrence], nodes: list[
     best: dict[tuple[str, str, str], tuple[tuple, Link]] = {}
     order = {p.id: i for i, p in enumerate(papers)}
     texts = {p.id: {"title": p.title or "", "abstract": p.abstract or ""} for p in papers}
+    spans: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    for occ in occurrences:
+        spans[(occ.paper, occ.field)].append((occ.mention.start, occ.mention.end))
     for occ, node in zip(occurrences, nodes):
         eid = node_entity[node]
         m = occ.mention
         text = texts[occ.paper][occ.field]
         start, end = max(0, m.start), min(len(text), m.end)
-        role = link_rules.role(text, start, end, types[eid], field=occ.field, given=m.role)
+        others = [sp for sp in spans[(occ.paper, occ.field)] if sp != (m.start, m.end)]
+        role = link_rules.role(text, start, end, types[eid], field=occ.field, given=m.role,
+                               others=others)
         s, e = link_rules.sentence_at(text, start, end)
         confidence = round(min(1.0, max(0.0, float(m.score))), 4)
         link = Link(occ.paper, eid, role, confidence, occ.field, start, end, m.text,

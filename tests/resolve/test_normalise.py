@@ -1,0 +1,81 @@
+"""Names and keys: which surface forms are one name, which never are."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.resolve.match import decide
+from kg.resolve.normalise import is_generic, name
+
+SAME = [
+    ("Llama-2", "Llama 2", "LLaMA2", "LLaMA 2", "llama-2's"),
+    ("Vision Transformer", "Vision Transformers", "vision-transformers"),
+    ("LLaMA-Adapter", "Llama Adapter", "LLaMA-adapters"),
+    ("ImageNet", "the ImageNet dataset", "ImageNet benchmark"),
+    ("MoCo v2", "MoCo-v2", "MoCov2", "MOCO V2"),
+    ("ResNet-50", "ResNet50", "resnet 50"),
+    ("TÜLU 2", "Tulu-2", "TULU2"),
+    ("GNNs", "GNN"),
+    ("Masked Image Modeling (MIM)", "masked image modeling"),
+]
+
+# families that must never share a key: versions, sizes, numbers and suffixes
+APART = [
+    ("GPT-3", "GPT-4"), ("GPT-3.5", "GPT-3.5-turbo"), ("GPT-4", "GPT-4o"), ("GPT-4", "GPT-4V"),
+    ("CIFAR-10", "CIFAR-100"), ("BERT", "RoBERTa"), ("BERT", "ALBERT"), ("BERT", "mBERT"),
+    ("Llama-2-7B", "Llama-2-70B"), ("Llama 2 7B", "Llama 27B"), ("ResNet-50", "ResNet-101"),
+    ("T5-base", "T5-large"), ("MoCo v2", "MoCo v3"), ("YOLOv5", "YOLOv8"),
+    ("HumanEval", "HumanEval+"), ("MMLU", "MMLU-Pro"), ("ImageNet-1K", "ImageNet-21K"),
+    ("ImageNet", "ImageNet-R"), ("SQuAD", "SQuAD 2.0"), ("ROUGE-1", "ROUGE-L"),
+    ("top-1 accuracy", "top-5 accuracy"), ("Qwen2.5-7B", "Qwen2.5-72B"), ("Phi-2", "Phi-3"),
+    ("Stable Diffusion 1.5", "Stable Diffusion 2.1"), ("DINO", "DINOv2"), ("BLEU-1", "BLEU-4"),
+    ("Mistral 7B", "Mixtral 8x7B"), ("Llama", "LLaVA"), ("Video-LLaMA", "Video-LLaVA"),
+    ("ViT-B/16", "ViT-L/16"), ("WMT14", "WMT16"), ("Gemini 1.5 Pro", "Gemini 1.5 Flash"),
+    ("EfficientNet-B0", "EfficientNet-B7"), ("MNIST", "Fashion-MNIST"), ("PaLM", "PaLM 2"),
+]
+
+
+@pytest.mark.parametrize("forms", SAME, ids=lambda f: f[0])
+def test_variants_of_spelling_share_a_key(forms):
+    keys = {name(f).key for f in forms}
+    assert len(keys) == 1, keys
+
+
+@pytest.mark.parametrize("a,b", APART, ids=lambda v: str(v))
+def test_families_never_share_a_key_nor_fuzzy_merge(a, b):
+    from rapidfuzz import fuzz
+
+    na, nb = name(a), name(b)
+    assert na.key != nb.key
+    assert decide(na, nb, fuzz.ratio(na.text, nb.text))[0] == "keep-apart"
+
+
+def test_spelling_variants_fuzzy_merge():
+    a, b = name("Masked Image Modeling"), name("Masked Image Modelling")
+    assert decide(a, b, 97.7) == ("merge", "fuzzy")
+    a, b = name("Tranformer-XL"), name("Transformer-XL")
+    assert decide(a, b, 95.0) == ("merge", "fuzzy")
+
+
+@pytest.mark.parametrize("text", ["our model", "the dataset", "this approach", "baselines",
+                                  "method", "model", "state-of-the-art models", "Our method",
+                                  "the proposed framework", "existing methods", "LLMs",
+                                  "large language models", "These models", "a new benchmark",
+                                  "prior work", "2023", "(a)", "it", "SOTA methods"])
+def test_generic_mentions_have_no_name(text):
+    assert name(text) is None
+
+
+@pytest.mark.parametrize("text", ["BERT", "diffusion models", "graph neural networks",
+                                  "Masked Image Modeling", "ImageNet", "reinforcement learning",
+                                  "Long Range Arena", "F1 score", "LoRA"])
+def test_specific_mentions_are_not_generic(text):
+    assert not is_generic(text)
+    assert name(text) is not None
+
+
+def test_tokens_split_letters_from_digits_and_keep_versions():
+    assert name("Llama-2-70B-Chat").tokens == ("llama", "2", "70b", "chat")
+    assert name("YOLOv8").tokens == ("yolo", "v8")
+    assert name("GPT-3.5-turbo").tokens == ("gpt", "3.5", "turbo")
+    assert name("Llama 2 7B").key != name("Llama 27B").key
