@@ -269,6 +269,14 @@ def to_rdf(kg: GraphRecords, *, base: str = str(ID)) -> Graph:
     return graph
 
 
+def rdf_graph(kg: Any) -> Graph:
+    """``kg`` itself if it is an rdflib Graph, else its RDF form (``kg.rdf()`` if it has one)."""
+    if isinstance(kg, Graph):
+        return kg
+    rdf = getattr(kg, "rdf", None)
+    return rdf() if callable(rdf) else to_rdf(kg)
+
+
 def ox_term(term: Any, cache: dict[Any, Any] | None = None) -> Any:
     """The pyoxigraph term of an rdflib term (IRI, blank node or literal)."""
     import pyoxigraph as ox
