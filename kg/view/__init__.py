@@ -6,6 +6,6 @@ backs ``kg view DIR``. Pages are self-contained (vis-network inlined) and open o
 
 from __future__ import annotations
 
-from kg.view.write import pages, write_html, write_views
+from kg.view.write import ego_html, pages, write_html, write_views
 
-__all__ = ["pages", "write_html", "write_views"]
+__all__ = ["ego_html", "pages", "write_html", "write_views"]

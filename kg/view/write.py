@@ -66,6 +66,23 @@ def pages(rec: model.Records, *, top: int = DEFAULT_TOP) -> dict[str, str]:
     return out
 
 
+def ego_html(graph: Any, node: str, *, radius: int = 2, top: int = EGO_TOP) -> str:
+    """A self-contained page of one ego view: ``node`` (an entity or paper id) and its
+    neighbourhood within ``radius`` links, e.g. to show inline in a notebook.
+
+    Raises :class:`kg.errors.UsageError` when ``node`` is not in the graph.
+    """
+    rec = model.Records.from_graph(graph)
+    if node not in rec.neighbours:
+        from kg.errors import UsageError
+
+        raise UsageError(f"no paper or entity with id {node!r} in the graph; "
+                         "use an id from papers() or entities()")
+    page = model.ego_page(rec, [node], radius=radius, top=top)
+    page["nav"] = []
+    return render.network_html(page)
+
+
 def _write_dir(rec: model.Records, target: Path, *, top: int) -> list[str]:
     """Write the pages into ``target`` (created); return the names relative to its parent."""
     target.mkdir(parents=True, exist_ok=True)

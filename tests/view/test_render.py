@@ -146,3 +146,15 @@ def test_bad_top_is_a_usage_error(graph: FixtureGraph) -> None:
 
     with pytest.raises(UsageError, match="--top"):
         pages(Records.from_graph(graph), top=0)
+
+
+def test_ego_html_is_one_page_for_one_node(graph: FixtureGraph) -> None:
+    from kg.errors import UsageError
+    from kg.view import ego_html
+
+    text = ego_html(graph, "d:gsm8k")
+    data = page_data(text)
+    assert list(data["scenes"]) == ["d:gsm8k"] and data["default"] == "d:gsm8k"
+    assert {n["id"] for n in data["scenes"]["d:gsm8k"]["nodes"]} >= {"d:gsm8k", "p1", "p2", "p6"}
+    with pytest.raises(UsageError, match="'nope'"):
+        ego_html(graph, "nope")
