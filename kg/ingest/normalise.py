@@ -46,9 +46,13 @@ def _alternation(names: list[str]) -> str:
     return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
 
 
+#: (a substring the text must contain for the rule to apply, pattern, replacement)
+Rule = tuple[str, re.Pattern[str], "str | Callable[[re.Match[str]], str]"]
+
+
 @lru_cache(maxsize=1)
-def _rules() -> list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]]:
-    """Compile the tables into an ordered list of (pattern, replacement)."""
+def _rules() -> list[Rule]:
+    """Compile the tables into an ordered list of rules."""
     t = _tables()
     accents: dict[str, str] = t["accents"]
     letters: dict[str, str] = t["letters"]
@@ -72,36 +76,38 @@ def _rules() -> list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]
     lost_wrappers = _alternation(t["lost_wrappers"])
     codepoints = "|".join(t["unicode_escapes"]["codepoints"])
     delimiters = _alternation(t["math_delimiters"])
-    rules: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
+    rules: list[Rule] = [
         # $...$ inline math holding math (a command, ^, _ or braces, or one letter)
-        (re.compile(r"(?<![\\$])\$(?=\S)((?:[^$\n]*?[\\^_{}=][^$\n]*?)|[A-Za-z])(?<=\S)\$"),
+        ("$", re.compile(r"(?<![\\$])\$(?=\S)((?:[^$\n]*?[\\^_{}=][^$\n]*?)|[A-Za-z])(?<=\S)\$"),
          r"\1"),
-        (re.compile(delimiters), ""),
-        (re.compile(r"\\href\s*\{([^{}]*)\}\s*\{([^{}]*)\}"), href),
+        ("\\", re.compile(delimiters), ""),
+        ("\\", re.compile(r"\\href\s*\{([^{}]*)\}\s*\{([^{}]*)\}"), href),
         # accents: {\"U}, \"{U}, \"U, \'\i, \c{c}
-        (re.compile(rf"\{{\\(?P<acc>[{sym_accents}])\s*\{{?\\?(?P<base>[A-Za-z])\}}?\}}"), accent),
-        (re.compile(rf"\\(?P<acc>[{sym_accents}])\s*\{{?\\?(?P<base>[A-Za-z])\}}?"), accent),
-        (re.compile(rf"\\(?P<acc>[{word_accents}])\s*\{{\\?(?P<base>[A-Za-z])\}}"), accent),
-        (re.compile(rf"\{{?\\({_alternation(list(letters))})\}}?(?![A-Za-z])(?:\{{\}})?"),
+        ("\\", re.compile(rf"\{{\\(?P<acc>[{sym_accents}])\s*\{{?\\?(?P<base>[A-Za-z])\}}?\}}"),
+         accent),
+        ("\\", re.compile(rf"\\(?P<acc>[{sym_accents}])\s*\{{?\\?(?P<base>[A-Za-z])\}}?"), accent),
+        ("\\", re.compile(rf"\\(?P<acc>[{word_accents}])\s*\{{\\?(?P<base>[A-Za-z])\}}"), accent),
+        ("\\", re.compile(rf"\{{?\\({_alternation(list(letters))})\}}?(?![A-Za-z])(?:\{{\}})?"),
          lambda m: letters[m.group(1)]),
-        (re.compile(r"\\(?:cite[pt]?|ref|eqref|label|footnote)\s*\{[^{}]*\}"), ""),
-        (re.compile(rf"\\(?:{wrappers})\s*\{{([^{{}}]*)\}}"), r"\1"),
-        (re.compile(r"\\([A-Za-z]+)(?:\{\})?"), command),
-        (re.compile(f"\\\\([{''.join(re.escape(k) for k in escaped)}])"),
+        ("\\", re.compile(r"\\(?:cite[pt]?|ref|eqref|label|footnote)\s*\{[^{}]*\}"), ""),
+        ("\\", re.compile(rf"\\(?:{wrappers})\s*\{{([^{{}}]*)\}}"), r"\1"),
+        ("\\", re.compile(r"\\([A-Za-z]+)(?:\{\})?"), command),
+        ("\\", re.compile(f"\\\\([{''.join(re.escape(k) for k in escaped)}])"),
          lambda m: escaped[m.group(1)]),
-        (re.compile(r"\\(?=[^A-Za-z])"), ""),
+        ("\\", re.compile(r"\\(?=[^A-Za-z])"), ""),
         # a LaTeX tie (non-breaking space) between words: models~(LLMs), e.g.~BERT
-        (re.compile(r"(?<=[A-Za-z.)\]])~(?=[A-Za-z0-9(\[])"), " "),
+        ("~", re.compile(r"(?<=[A-Za-z.)\]])~(?=[A-Za-z0-9(\[])"), " "),
     ]
     for rule in t["lost_backslash"]:
-        rules.append((re.compile(rule["pattern"]), rule["replace"]))
+        rules.append((rule["trigger"], re.compile(rule["pattern"]), rule["replace"]))
     rules += [
-        (re.compile(rf"(?<![A-Za-z])(?:{lost_wrappers})\{{([^{{}}]*)\}}"), r"\1"),
-        (re.compile(r"(?<=[\^_])\{([A-Za-z0-9]+)\}"), r"\1"),
-        (re.compile(rf"(?<=[A-Za-z])x({codepoints})(?=[A-Za-z\s)]|$)", re.IGNORECASE),
+        ("{", re.compile(rf"(?<![A-Za-z])(?:{lost_wrappers})\{{([^{{}}]*)\}}"), r"\1"),
+        ("{", re.compile(r"(?<=[\^_])\{([A-Za-z0-9]+)\}"), r"\1"),
+        ("x", re.compile(rf"(?<=[A-Za-z])x(?i:({codepoints}))(?=[A-Za-z\s)]|$)"),
          lambda m: chr(int(m.group(1), 16))),
         # an \href that lost its backslash: https://x.org/a{x.org/a} keeps the URL once
-        (re.compile(r"(https?://(?:www\.)?([^\s{}]+?))\{(?:https?://)?(?:www\.)?\2/?\}"), r"\1"),
+        ("{", re.compile(r"(https?://(?:www\.)?([^\s{}]+?))\{(?:https?://)?(?:www\.)?\2/?\}"),
+         r"\1"),
     ]
     return rules
 
@@ -124,7 +130,9 @@ def normalise_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     if "&" in text:
         text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
-    for pattern, repl in _rules():
+    for trigger, pattern, repl in _rules():
+        if trigger not in text:
+            continue
         text = pattern.sub(repl, text)
         if "{" in pattern.pattern and "{" in text:
             # nested groups like \textbf{\textit{x}} unwrap one level per pass
