@@ -16,7 +16,7 @@ everything else is "mentions".
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 from kg.model import LINK_ROLES
@@ -46,6 +46,7 @@ def sentences(text: str) -> tuple[tuple[int, int], ...]:
     start = 0
     for match in _SENTENCE_END.finditer(text):
         word = text[max(start, match.start() - 8): match.start()].split(" ")[-1].lower()
+        word = word.lstrip("([{\"'")
         if word.rstrip(".") in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
             continue
         spans.append((start, match.end()))
@@ -74,12 +75,20 @@ def _blank(text: str, offset: int, spans: Sequence[tuple[int, int]]) -> str:
     return re.sub("\x00+", " ", "".join(chars))
 
 
+def _overlapping(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Every match of ``pattern`` in ``text``, overlapping ones included."""
+    pos = 0
+    while (match := pattern.search(text, pos)) is not None:
+        yield match
+        pos = match.start() + 1
+
+
 def _before_role(prefix: str, entity_type: str) -> str | None:
     best: tuple[int, int, str] | None = None
     for cue in cues():
         if cue.side != "before" or (cue.types is not None and entity_type not in cue.types):
             continue
-        for match in cue.pattern.finditer(prefix):
+        for match in _overlapping(cue.pattern, prefix):
             gap = prefix[match.end():]
             if len(gap.split()) > MAX_GAP_WORDS or _CLAUSE_BREAK.search(gap):
                 continue
