@@ -33,7 +33,7 @@ from kg.ingest.record import make_paper
 from kg.ingest.textfile import ProblemSink
 from kg.model import Paper, Problem
 
-__all__ = ["read", "looks_like_listing"]
+__all__ = ["read"]
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,9 @@ def _is_meta(line: str, p: _Patterns) -> bool:
 
 
 def _unglue(line: str, p: _Patterns) -> str:
-    """Strip page-header text glued onto the start of a title (``SubscribeNo …``)."""
+    """Strip page-header text glued onto the start of a title (``SubscribeNo …``): a
+    header phrase directly followed by a character that is neither a space nor lower-case.
+    """
     for prefix in p.glued:
         if line.startswith(prefix) and len(line) > len(prefix):
             rest = line[len(prefix):]
@@ -81,13 +83,6 @@ def _looks_like_abstract(line: str, p: _Patterns) -> bool:
     if len(line) >= p.min_chars:
         return True
     return line.endswith(".") and len(line.split()) >= p.min_words
-
-
-def looks_like_listing(lines: Iterable[str]) -> bool:
-    """True if some of ``lines`` are header or meta lines of a saved listing page."""
-    p = _patterns()
-    return any(_is_meta(_unglue(s.strip(), p), p) or _unglue(s.strip(), p) != s.strip()
-               for s in lines if s.strip())
 
 
 @dataclass
@@ -141,9 +136,11 @@ def read(name: str, lines: Iterable[tuple[int, str]], on_problem: ProblemSink) -
         on_problem(Problem(name, e.line, f"title {e.title[:60]!r} has no abstract after it; "
                                          "entry skipped"))
 
+    after_header = True  # header text is glued only onto a line right after the header
     for number, raw, following in _nonblank(lines):
-        line = _unglue(raw, p)
-        if line in p.header:
+        line = _unglue(raw, p) if after_header else raw
+        after_header = line in p.header
+        if after_header:
             continue
         authors = p.authors.fullmatch(line)
         if authors:
@@ -162,7 +159,7 @@ def read(name: str, lines: Iterable[tuple[int, str]], on_problem: ProblemSink) -
                 if date.group("upvotes"):
                     entry.upvotes = int(date.group("upvotes"))
             continue
-        next_line = _unglue(following[1], p) if following else ""
+        next_line = following[1] if following else ""
         if (entry is not None and state == "after" and p.separator.fullmatch(next_line)
                 and not _looks_like_abstract(line, p)):
             entry.org, entry.meta = line, True  # the submitting organisation before "·"

@@ -158,3 +158,13 @@ def test_meta_counts_of_the_listing_with_meta_lines(shared):
     assert sum(p.org is not None for p in meta_file) == 1
     assert sum(p.date_text is not None for p in meta_file) == 44
     assert sum(p.upvotes is not None for p in meta_file) == 9  # grep -c of "Mon D[, Y] N"
+
+
+def test_header_text_is_unglued_only_right_after_the_header(tmp_path):
+    body = "We propose a method for a task and show that it works well on benchmarks. " * 5
+    path = tmp_path / "glued.txt"
+    path.write_text(f"new\nSubscribeDaily PapersFirst Title\n{body}\n"
+                    f"SubscribeNet: A Title That Starts Like The Header\n{body}\n", "utf-8")
+    papers = list(iter_papers(path, format="hf", on_problem=pytest.fail))
+    assert [p.title for p in papers] == [
+        "First Title", "SubscribeNet: A Title That Starts Like The Header"]
