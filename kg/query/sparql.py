@@ -111,7 +111,9 @@ def sparql(kg_or_dir: Any, query: str, **bindings: Any) -> Rows | bool | Graph:
     query
         A SPARQL 1.1 query; the kg prefixes are predeclared.
     **bindings
-        Values for variables of the query (see :func:`to_term`), passed as bindings.
+        Values for variables of the query (see :func:`to_term`), passed as bindings
+        (rdflib ``initBindings``; Oxigraph ``substitutions``, which bind variables of the
+        SELECT clause only, so a bound variable must be selected).
 
     Returns
     -------
@@ -183,5 +185,10 @@ def _oxigraph(store: GraphStore, query: str,
         return out
     except SyntaxError as err:
         raise GraphError(f"SPARQL syntax error: {err}") from err
+    except RuntimeError as err:
+        if "SELECT projection" in str(err):
+            raise GraphError(f"{err}: Oxigraph binds only variables the query selects; add "
+                             "the bound variable to SELECT (or use SELECT *)") from err
+        raise GraphError(f"SPARQL query failed: {err}") from err
     except OSError as err:
         raise GraphError(f"SPARQL query failed: {err}") from err
