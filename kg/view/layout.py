@@ -13,6 +13,9 @@ from collections.abc import Hashable, Iterable, Sequence
 
 Pos = dict[Hashable, tuple[float, float]]
 
+#: Pull towards the centre, relative to the attraction along a link.
+GRAVITY = 0.1
+
 
 def positions(
     nodes: Sequence[Hashable],
@@ -84,18 +87,25 @@ def _force_layout(
     pos = (rng.random((n, 2)) - 0.5).astype(np.float32)
     k = np.float32(1.0 / math.sqrt(n))
     temperature = 0.1
+    gravity = np.float32(GRAVITY)
     cool = temperature / (iterations + 1)
     for _ in range(iterations):
-        delta = pos[:, None, :] - pos[None, :, :]
-        dist2 = np.einsum("ijk,ijk->ij", delta, delta)
-        np.maximum(dist2, 1e-6, out=dist2)
-        disp = np.einsum("ijk,ij->ik", delta, (k * k) / dist2)
+        # Repulsion k²/d along (p_i - p_j) for every pair, one coordinate at a time.
+        dx = pos[:, 0, None] - pos[None, :, 0]
+        dy = pos[:, 1, None] - pos[None, :, 1]
+        weight = dx * dx
+        weight += dy * dy
+        np.maximum(weight, 1e-6, out=weight)
+        np.divide(k * k, weight, out=weight)
+        disp = np.stack([(dx * weight).sum(axis=1), (dy * weight).sum(axis=1)], axis=1)
         if len(pairs):
             d = pos[src] - pos[dst]
             length = np.sqrt((d * d).sum(axis=1))[:, None]
             force = d * length / k
             np.add.at(disp, src, -force)
             np.add.at(disp, dst, force)
+        # Gravity towards the centre keeps small components from drifting away.
+        disp -= gravity * pos * np.sqrt((pos * pos).sum(axis=1, keepdims=True)) / k
         length = np.sqrt((disp * disp).sum(axis=1))
         np.maximum(length, 1e-6, out=length)
         pos += disp * (np.minimum(length, temperature) / length)[:, None]
