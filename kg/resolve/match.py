@@ -13,6 +13,8 @@ token a long near-identical spelling ("modeling"/"modelling").
 ('merge', 'fuzzy')
 >>> decide(name("Llama-2"), name("Llama-2-chat"), 93.0)
 ('keep-apart', 'suffix-differs')
+>>> decide(name("graph construction"), name("graph reconstruction"), 94.7)
+('keep-apart', 'word-differs')
 """
 
 from __future__ import annotations
@@ -75,12 +77,23 @@ def decide(a: Name, b: Name, score: float) -> tuple[str, str]:
     if min(len(a.key), len(b.key)) < 6:
         return "keep-apart", "too-short"
     for x, y in zip(a.tokens, b.tokens):
-        if x != y and (min(len(x), len(y)) < 6 or fuzz.ratio(x, y) < 85
-                       or not (x.isalpha() and y.isalpha())):
+        if x != y and not _same_word(x, y, fuzz.ratio(x, y)):
             return "keep-apart", "word-differs"
     if score < MERGE_THRESHOLD:
         return "keep-apart", "below-threshold"
     return "merge", "fuzzy"
+
+
+def _same_word(x: str, y: str, score: float) -> bool:
+    """Two spellings of one word: long, alphabetic, near-identical, same start, and neither
+    a prefixed or suffixed form of the other ("construction"/"reconstruction",
+    "supervised"/"unsupervised", "encoding"/"decoding" are different words)."""
+    if min(len(x), len(y)) < 6 or score < 85 or not (x.isalpha() and y.isalpha()):
+        return False
+    if x[:2] != y[:2]:
+        return False
+    short, long = sorted((x, y), key=len)
+    return short not in long or long in (short + "s", short + "es")
 
 
 def is_variant_token(token: str) -> bool:

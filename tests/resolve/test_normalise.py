@@ -32,6 +32,11 @@ APART = [
     ("Mistral 7B", "Mixtral 8x7B"), ("Llama", "LLaVA"), ("Video-LLaMA", "Video-LLaVA"),
     ("ViT-B/16", "ViT-L/16"), ("WMT14", "WMT16"), ("Gemini 1.5 Pro", "Gemini 1.5 Flash"),
     ("EfficientNet-B0", "EfficientNet-B7"), ("MNIST", "Fashion-MNIST"), ("PaLM", "PaLM 2"),
+    # one word apart, a fuzzy score ≥ 90: prefixed, negated or opposite words
+    ("graph construction", "graph reconstruction"), ("supervised segmentation",
+     "unsupervised segmentation"), ("neural encoding", "neural decoding"),
+    ("image inpainting", "image outpainting"), ("symmetric attention", "asymmetric attention"),
+    ("explicit feedback modeling", "implicit feedback modeling"),
 ]
 
 
