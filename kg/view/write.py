@@ -125,6 +125,9 @@ def write_views(directory: str | Path, *, top: int = DEFAULT_TOP) -> list[str]:
     old = directory / f".{HTML_DIR}.old-{os.getpid()}"
     try:
         names = _write_dir(rec, tmp, top=top)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o777 & ~mask)  # mkdtemp made it private; views are meant to be shared
         if target.exists():
             os.replace(target, old)
         os.replace(tmp, target)
