@@ -1,0 +1,206 @@
+"""Gazetteer matching: known task, dataset, metric and model names.
+
+The names come from ``data/gazetteer.jsonl`` (built by ``tools/build_gazetteer.py`` from ITO
+and Papers with Code, CC BY-SA 4.0, see ``data/GAZETTEER-LICENSE.md``), one JSON object a
+line: ``{"text", "type", "canonical", "source"}``.
+
+Short or acronym-like names (all capitals, at most 5 characters, or one word containing a
+digit) match case-sensitively, so "IS" or "Cora" do not match "is" or "cora"; the others match
+in any case.
+Of overlapping matches the longest wins ("semantic segmentation" over "segmentation"); a
+model name grows over a glued size suffix listed in ``data/gazetteer-filters.json``
+("RoBERTa-large"). Each
+match becomes a span of ``doc.spans["kg_gazetteer"]`` labelled with the name's type, with
+``kg_source == "gazetteer"`` and ``span.kb_id_`` set to the canonical name.
+
+Names are not tokenized: the component looks the text of token-aligned spans up in two
+dictionaries. That keeps loading fast and leaves the pipeline's tokenizer cache alone
+(tokenizing thousands of names with it would fill the cache, which stops growing at a fixed
+size, with names, and slow down every later text).
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kg.errors import ExtractError
+from kg.extract.spans import ENTITY_TYPES, GAZETTEER_KEY, add_span, register_extensions
+
+SOURCE = "gazetteer"
+DEFAULT_DATA = "data/gazetteer.jsonl"
+FILTERS = "data/gazetteer-filters.json"
+
+
+def model_suffixes() -> frozenset[str]:
+    """Size or variant words that may follow a model name after a hyphen ("-large")."""
+    spec = json.loads(resources.files("kg.extract").joinpath(FILTERS).read_text("utf-8"))
+    return frozenset(spec["model_suffixes"])
+
+
+def is_case_sensitive(text: str) -> bool:
+    """Whether ``text`` must match with its exact case.
+
+    All capitals, at most 5 characters, or one word with a digit ("ImageNet-1K"); a name of
+    several words with a digit ("Top-1 Accuracy") matches in any case.
+
+    Examples
+    --------
+    >>> [is_case_sensitive(t) for t in ("BLEU", "Cora", "ImageNet-1K", "top-1 accuracy")]
+    [True, True, True, False]
+    """
+    letters = [c for c in text if c.isalpha()]
+    all_caps = bool(letters) and all(c.isupper() for c in letters)
+    digit_word = " " not in text and any(c.isdigit() for c in text)
+    return all_caps or len(text) <= 5 or digit_word
+
+
+def read_entries(path: str | Path | None = None) -> list[dict[str, str]]:
+    """The gazetteer entries of ``path`` (default: the packaged ``data/gazetteer.jsonl``)."""
+    if path is None:
+        text = resources.files("kg.extract").joinpath(DEFAULT_DATA).read_text("utf-8")
+        where = f"kg/extract/{DEFAULT_DATA}"
+    else:
+        try:
+            text = Path(path).read_text("utf-8")
+        except OSError as err:
+            raise ExtractError(
+                f"cannot read gazetteer {path}: {err.strerror}; pass an existing JSONL file"
+            ) from err
+        where = str(path)
+    entries = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+            text_, type_ = entry["text"], entry["type"]
+        except (ValueError, KeyError, TypeError) as err:
+            raise ExtractError(
+                f"{where}:{n}: not a gazetteer entry ({err}); expected "
+                '{"text", "type", "canonical", "source"}: rebuild with tools/build_gazetteer.py'
+            ) from err
+        if type_ not in ENTITY_TYPES:
+            raise ExtractError(f"{where}:{n}: type {type_!r} is not one of {ENTITY_TYPES}")
+        entry.setdefault("canonical", text_)
+        entries.append(entry)
+    return entries
+
+
+class Gazetteer:
+    """The ``kg_gazetteer`` pipeline component (see the module docstring).
+
+    Matching looks token-aligned spans of the document up in two dictionaries (exact text and
+    lower-cased text), so the names need no tokenizing at load time and the pipeline's
+    tokenizer cache stays untouched.
+
+    Parameters
+    ----------
+    nlp
+        The pipeline (unused; kept for the factory signature).
+    name
+        The component name.
+    path
+        A gazetteer JSONL file; ``None`` for the packaged one.
+    score
+        ``kg_score`` of a match of several tokens; ``score_single`` of a one-token match.
+    """
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "kg_gazetteer",
+        *,
+        path: str | None = None,
+        score: float = 0.7,
+        score_single: float = 0.6,
+    ) -> None:
+        register_extensions()
+        self.name = name
+        self.score = score
+        self.score_single = score_single
+        self.exact: dict[str, tuple[str, str]] = {}
+        self.lower: dict[str, tuple[str, str]] = {}
+        self.max_words = 1
+        for entry in read_entries(path):
+            text = " ".join(entry["text"].split())
+            value = (entry["type"], entry["canonical"])
+            if is_case_sensitive(text):
+                self.exact.setdefault(text, value)
+            else:
+                self.lower.setdefault(text.lower(), value)
+            self.max_words = max(self.max_words, text.count(" ") + 1)
+        self.max_tokens = 3 * self.max_words
+        self.suffixes = model_suffixes()
+
+    def _grow_model(self, doc: Doc, span: Span) -> Span:
+        """``RoBERTa`` + ``-large`` → ``RoBERTa-large``: size suffixes glued by a hyphen."""
+        end = span.end
+        while (
+            end + 1 < len(doc)
+            and doc[end].text == "-"
+            and not doc[end - 1].whitespace_
+            and not doc[end].whitespace_
+            and doc[end + 1].lower_ in self.suffixes
+        ):
+            end += 2
+        return span if end == span.end else Span(doc, span.start, end, label=span.label_)
+
+    def matches(self, doc: Doc) -> list[Span]:
+        """Every gazetteer name in ``doc`` as a labelled span (overlaps included)."""
+        text = doc.text
+        starts = [t.idx for t in doc]
+        ends = [t.idx + len(t) for t in doc]
+        useful = [t.is_alpha or t.like_num or not (t.is_punct or t.is_space) for t in doc]
+        exact, lower = self.exact, self.lower
+        found: list[Span] = []
+        n = len(doc)
+        for i in range(n):
+            if not useful[i]:
+                continue
+            words = 1
+            for j in range(i, min(n, i + self.max_tokens)):
+                if j > i and starts[j] > ends[j - 1]:
+                    words += 1
+                    if words > self.max_words or "\n" in text[ends[j - 1] : starts[j]]:
+                        break
+                if not useful[j]:
+                    continue
+                surface = text[starts[i] : ends[j]]
+                if words > 1:
+                    surface = " ".join(surface.split())
+                hit = exact.get(surface) or lower.get(surface.lower())
+                if hit is not None:
+                    span = Span(doc, i, j + 1, label=hit[0], kb_id=hit[1])
+                    found.append(span)
+        return found
+
+    def __call__(self, doc: Doc) -> Doc:
+        group: list[Span] = []
+        for span in filter_spans(self.matches(doc)):
+            kb_id = span.kb_id_
+            if span.label_ == "Model":
+                span = self._grow_model(doc, span)
+            score = self.score if len(span) > 1 else self.score_single
+            out = add_span(
+                group, doc, span.start, span.end, span.label_, score=score, source=SOURCE
+            )
+            out.kb_id_ = kb_id
+        doc.spans[GAZETTEER_KEY] = group
+        return doc
+
+
+@Language.factory(
+    "kg_gazetteer",
+    default_config={"path": None, "score": 0.7, "score_single": 0.6},
+)
+def make_gazetteer(
+    nlp: Language, name: str, path: str | None, score: float, score_single: float
+) -> Gazetteer:
+    """Factory of the ``kg_gazetteer`` component."""
+    return Gazetteer(nlp, name, path=path, score=score, score_single=score_single)
