@@ -20,6 +20,9 @@ from kg.view.layout import positions
 #: The node type of papers (entities carry one of ``ENTITY_TYPES``).
 PAPER = "Paper"
 
+#: The node type of entities whose type has no style (not one of ``ENTITY_TYPES``).
+OTHER = "Entity"
+
 #: Longest paper label drawn on the canvas; the panel shows the whole title.
 LABEL_CHARS = 48
 
@@ -74,8 +77,11 @@ class Records:
         return cls.from_lists(graph.papers(), graph.entities(), graph.links())
 
     def type_of(self, node: str) -> str:
-        """``"Paper"`` or the entity type of ``node``."""
-        return PAPER if node in self.papers else self.entities[node].type
+        """``"Paper"``, the entity type of ``node``, or ``"Entity"`` for an unknown type."""
+        if node in self.papers:
+            return PAPER
+        kind = self.entities[node].type
+        return kind if kind in ENTITY_TYPES else OTHER
 
     def degree(self, node: str) -> int:
         """The number of distinct neighbours of ``node`` in the whole graph."""
@@ -278,7 +284,7 @@ def legend(rec: Records, nodes: Iterable[str]) -> list[dict[str, Any]]:
         kind = rec.type_of(node)
         counts[kind] = counts.get(kind, 0) + 1
     return [{"type": kind, "count": counts[kind], **styles()[kind]}
-            for kind in (PAPER, *ENTITY_TYPES) if counts.get(kind)]
+            for kind in (PAPER, *ENTITY_TYPES, OTHER) if counts.get(kind)]
 
 
 def network_page(

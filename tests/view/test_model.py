@@ -128,3 +128,18 @@ def test_layout_of_tiny_graphs() -> None:
     assert positions(["a"], []) == {"a": (0.0, 0.0)}
     two = positions(["a", "b"], [("a", "b")])
     assert two["a"] != two["b"]
+
+
+def test_an_unknown_entity_type_gets_the_fallback_style(graph: FixtureGraph) -> None:
+    from kg.model import Entity
+
+    odd = Entity(id="o:thing", label="thing", type="Software")
+    link = Link(paper="p1", entity="o:thing", role="uses", confidence=1.0, field="abstract",
+                start=0, end=0, text="thing", sentence="", source="t", extractor_version="t")
+    rec = model.Records.from_lists(graph.papers(), [*graph.entities(), odd],
+                                   [*graph.links(), link])
+    page = model.graph_page(rec, top=100)
+    node = next(n for n in page["scenes"]["graph"]["nodes"] if n["id"] == "o:thing")
+    assert node["type"] == "Entity"
+    assert page["legend"][-1]["type"] == "Entity"
+    assert page["info"]["o:thing"]["type"] == "Software"
