@@ -171,11 +171,15 @@ def test_injection_runs_no_script(watched: Watched, site: Path, query: str, titl
     page.press("#search", "Enter")
     page.wait_for_selector("#panel:not([hidden])")
     assert page.inner_text("#panel-title") == title
-    # Hover for the tooltip as well, then open the offending entity.
+    # The hover tooltip shows the title as text too.
     page.evaluate(f"window.kgView.network.focus('{node}', {{scale: 1.5, animation: false}})")
     box = page.locator("#network").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2 - 3, box["y"] + box["height"] / 2 - 3)
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.wait_for_timeout(400)
+    tip = page.locator("div.vis-tooltip")
+    tip.wait_for(state="visible", timeout=5000)
+    assert tip.inner_text().startswith(title)
+    # Then open the entity whose label is markup.
     page.fill("#search", "</script>")
     page.press("#search", "Enter")
     assert page.inner_text("#panel-title") == "</script><!--<b>"
