@@ -74,7 +74,14 @@ def extractor_version() -> str:
 
 
 def _slug(tokens: Sequence[str]) -> str:
-    slug = "-".join(re.sub(r"[^a-z0-9.]", "", t) for t in tokens).strip("-.")
+    """Tokens joined by hyphens, a lone letter glued to its number ("t5-base", "f1")."""
+    parts: list[str] = []
+    for token in (re.sub(r"[^a-z0-9.]", "", t) for t in tokens):
+        if parts and len(parts[-1]) == 1 and parts[-1].isalpha() and token[:1].isdigit():
+            parts[-1] += token
+        else:
+            parts.append(token)
+    slug = "-".join(parts).strip("-.")
     slug = re.sub(r"-{2,}", "-", slug)
     if not slug:
         slug = "x" + hashlib.sha1(" ".join(tokens).encode()).hexdigest()[:10]
@@ -101,6 +108,7 @@ class _Resolver:
         self.names: dict[str, Name] = {}
         self.pinned: set[str] = set()
         self.virtual: dict[str, set[str]] = defaultdict(set)
+        self.short_nodes: set[str] = set()
 
     # nodes -----------------------------------------------------------------------------
     def node(self, nm: Name) -> str:
@@ -207,8 +215,9 @@ class _Resolver:
             roots = Counter(self.clusters.find(n) for n in by_paper.values())
             if len(roots) == 1:
                 long_node = next(iter(by_paper.values()))
-                self.join(s_node, long_node, "acronym", 100.0,
-                          label_a=shorts[s_node], label_b=self.names[long_node].surface)
+                if self.join(s_node, long_node, "acronym", 100.0,
+                             label_a=shorts[s_node], label_b=self.names[long_node].surface):
+                    self.short_nodes.add(s_node)
                 continue
             for root, count in sorted(roots.items(), key=lambda rc: (-rc[1], rc[0])):
                 self.log(shorts[s_node], self.names[root].surface, "keep-apart",
@@ -221,6 +230,7 @@ class _Resolver:
                 self.log(shorts[s_node], self.names[long_node].surface, "merge",
                          "acronym-local", 100.0)
                 local[(paper_id, s_node)] = here
+                self.short_nodes.add(here)
         return [local.get((o.paper, n), n) for o, n in zip(occurrences, nodes)]
 
     # entities ----------------------------------------------------------------------------
@@ -243,10 +253,11 @@ class _Resolver:
             for i in indices:
                 weight[occurrences[i].mention.type] += occurrences[i].mention.score
             etype = max(votes, key=lambda t: (votes[t], weight[t], -ENTITY_TYPES.index(t)))
-            label = max(surfaces, key=lambda s: (surfaces[s], s != s.lower(), len(s), s))
             aliases = set(surfaces)
             for member in self._members(root):
                 aliases |= self.virtual.get(member, set())
+            label = self._label(root, surfaces, [nodes[i] for i in indices],
+                                [occurrences[i].name.surface for i in indices])
             claimed = Counter(previous_ids[m] for m in self._members(root) if m in previous_ids)
             drafts.append((root, indices, etype, label, aliases, votes, claimed, surfaces))
         ids = self._ids(drafts)
@@ -262,6 +273,20 @@ class _Resolver:
                     token_sets[eid].add(self.names[member].tokens)
             self._log_surface_merges(surfaces)
         return entities, node_entity, token_sets
+
+    def _label(self, root: str, surfaces: Counter[str], nodes: list[str],
+               texts: list[str]) -> str:
+        """The most frequent surface form; in an acronym's cluster, its long form."""
+        members = self._members(root)
+        if any(m in self.short_nodes for m in members):
+            longs: Counter[str] = Counter()
+            for member in members:
+                if member not in self.short_nodes:
+                    longs.update({v: 0 for v in self.virtual.get(member, ())})
+            longs.update(t for n, t in zip(nodes, texts) if n not in self.short_nodes)
+            if longs:
+                surfaces = longs
+        return max(surfaces, key=lambda s: (surfaces[s], s != s.lower(), len(s), s))
 
     def _members(self, root: str) -> list[str]:
         return self.clusters._members[root]  # noqa: SLF001 (same package)
