@@ -185,3 +185,32 @@ def test_mention_role_from_the_extractor_wins():
     m = Mention(0, 4, "Model", "BERT", 0.8, "cues", role="uses")
     (link,) = resolve([paper], {"p": {"abstract": [m]}}).links
     assert link.role == "uses" and link.confidence == 0.8
+
+
+def _find_all(text, surface, etype):
+    out, start = [], text.find(surface)
+    while start >= 0:
+        out.append(Mention(start, start + len(surface), etype, surface, 0.9, "fixture"))
+        start = text.find(surface, start + 1)
+    return out
+
+
+def test_bare_acronym_of_another_type_stays_apart():
+    papers = [Paper("a", "T", "Masked Autoencoders (MAE) are strong. MAE scales."),
+              Paper("b", "T", "We report MAE and RMSE."),
+              Paper("c", "T", "MAE pre-training helps detection.")]
+    mentions = {
+        "a": {"abstract": _find_all(papers[0].abstract, "Masked Autoencoders", "Method")
+              + _find_all(papers[0].abstract, "MAE", "Method")},
+        "b": {"abstract": _find_all(papers[1].abstract, "MAE", "Metric")
+              + _find_all(papers[1].abstract, "RMSE", "Metric")},
+        "c": {"abstract": _find_all(papers[2].abstract, "MAE", "Model")},
+    }
+    r = resolve(papers, mentions)
+    method = [e for e in r.entities if "Masked Autoencoders" in e.aliases]
+    metric = [e for e in r.entities if e.type == "Metric" and e.label == "MAE"]
+    assert len(method) == 1 and len(metric) == 1
+    assert method[0].papers == ["a", "c"] and metric[0].papers == ["b"]
+    assert metric[0].id != method[0].id
+    assert any(m.reason == "acronym-type-differs" and m.decision == "keep-apart"
+               for m in r.merges)
