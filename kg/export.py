@@ -23,7 +23,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -92,8 +92,13 @@ Writer = Callable[[Any, Path], list[str]]
 WRITERS: list[Writer] = [write_records, write_rdf, write_graph_formats]
 
 
-def write_outputs(graph: Any, out: str | Path, *, html: bool = True) -> list[str]:
-    """Write every output of ``graph`` into ``out`` atomically; return the names written."""
+def write_outputs(graph: Any, out: str | Path, *, html: bool = True,
+                  extra: Sequence[Writer] = ()) -> list[str]:
+    """Write every output of ``graph`` into ``out`` atomically; return the names written.
+
+    ``extra`` writers run after the registered ones, inside the same atomic replace (the
+    build's extraction cache is written this way).
+    """
     out = Path(out)
     parent = out.resolve().parent
     try:
@@ -104,7 +109,7 @@ def write_outputs(graph: Any, out: str | Path, *, html: bool = True) -> list[str
                           "check the path and its permissions") from err
     try:
         files: list[str] = []
-        for writer in _writers(html):
+        for writer in [*_writers(html), *extra]:
             files.extend(writer(graph, tmp))
         _replace_dir(tmp, out)
     except BaseException:
