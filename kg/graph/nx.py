@@ -79,7 +79,9 @@ class KnowledgeGraph:
                     self._by_key.setdefault(key, entity.id)
         self._paper_entities: dict[str, list[str]] = defaultdict(list)
         self._entity_papers: dict[str, list[str]] = defaultdict(list)
+        self._entity_links: dict[str, list[Link]] = defaultdict(list)
         for link in self._links:
+            self._entity_links[link.entity].append(link)
             if link.entity not in self._paper_entities[link.paper]:
                 self._paper_entities[link.paper].append(link.entity)
             if link.paper not in self._entity_papers[link.entity]:
@@ -167,8 +169,8 @@ class KnowledgeGraph:
     def papers_with(self, entity: str | Entity, *, role: str | None = None) -> list[Paper]:
         """The papers linked to ``entity`` (optionally only with ``role``), in build order."""
         eid = self.entity(entity).id
-        ids = {link.paper for link in self._links
-               if link.entity == eid and (role is None or link.role == role)}
+        ids = {link.paper for link in self._entity_links.get(eid, [])
+               if role is None or link.role == role}
         return [p for p in self._papers if p.id in ids]
 
     def entities_of(self, paper: str | Paper) -> list[Entity]:
