@@ -1,7 +1,8 @@
 """The public API end to end: kg.build → KnowledgeGraph → kg.load, with a stand-in extractor.
 
-The extractor is replaced by a tiny gazetteer so these tests exercise resolution, the graph
-API and the output directory without the trained model (the real pipeline is covered by
+The extraction stage (:func:`kg.pipeline.extract_stage`) is replaced by a tiny gazetteer so
+these tests exercise resolution, the graph API and the output directory without the trained
+model (the real pipeline is covered by
 tests/resolve/test_bundled.py).
 """
 
@@ -38,11 +39,20 @@ def fake_extract(papers, **_):
     return {p.id: {"title": find(p.title), "abstract": find(p.abstract)} for p in papers}
 
 
+def fake_extract_stage(papers, store, **_):
+    """Stands in for :func:`kg.pipeline.extract_stage`: the gazetteer, and a filled cache."""
+    found = fake_extract(papers)
+    for paper in papers:
+        store.put(paper.title, found[paper.id]["title"])
+        store.put(paper.abstract, found[paper.id]["abstract"])
+    return found, 2 * len(papers), 0
+
+
 @pytest.fixture()
 def built(tmp_path, monkeypatch):
-    import kg.extract
+    import kg.pipeline
 
-    monkeypatch.setattr(kg.extract, "extract_papers", fake_extract)
+    monkeypatch.setattr(kg.pipeline, "extract_stage", fake_extract_stage)
     source = tmp_path / "papers.jsonl"
     source.write_text("".join(json.dumps(p) + "\n" for p in PAPERS), encoding="utf-8")
     return kg.build([source], out=tmp_path / "out", html=False)

@@ -85,16 +85,20 @@ def test_keep_apart_blocks_transitive_merges(tmp_path, corpus):
 
 def test_cli_build_applies_overrides_and_writes_the_merge_log(tmp_path, corpus, monkeypatch):
     click_testing = pytest.importorskip("click.testing")
-    import kg.extract
+    import kg.pipeline
     from kg.cli import cli
 
     papers, mentions = corpus
     by_title = {p.title: mentions[p.id] for p in papers}
 
-    def fake_extract(found, **_):
-        return {p.id: by_title[p.title] for p in found}
+    def fake_extract_stage(found, store, **_):
+        out = {p.id: by_title[p.title] for p in found}
+        for p in found:
+            store.put(p.title, out[p.id]["title"])
+            store.put(p.abstract, out[p.id]["abstract"])
+        return out, 2 * len(found), 0
 
-    monkeypatch.setattr(kg.extract, "extract_papers", fake_extract)
+    monkeypatch.setattr(kg.pipeline, "extract_stage", fake_extract_stage)
     source = tmp_path / "papers.jsonl"
     source.write_text("".join(json.dumps({"title": p.title, "abstract": p.abstract}) + "\n"
                               for p in papers), encoding="utf-8")
