@@ -210,16 +210,11 @@ class _Resolver:
                     defined[s_node].setdefault(paper.id, self.add(l_name, virtual=True))
                     shorts[s_node] = s_name.surface
         local: dict[tuple[str, str], str] = {}
-        groups: dict[str, Counter[str]] = defaultdict(Counter)  # node → type-group votes
-        for o, n in zip(occurrences, nodes):
-            groups[n][_COMPATIBLE.get(o.mention.type, o.mention.type)] += 1
         for s_node in sorted(defined):
             by_paper = defined[s_node]
             roots = Counter(self.clusters.find(n) for n in by_paper.values())
             if len(roots) == 1:
                 long_node = next(iter(by_paper.values()))
-                self._split_by_type(s_node, long_node, by_paper, occurrences, nodes, groups,
-                                    shorts[s_node])
                 if self.join(s_node, long_node, "acronym", 100.0,
                              label_a=shorts[s_node], label_b=self.names[long_node].surface):
                     self.short_nodes.add(s_node)
@@ -237,38 +232,6 @@ class _Resolver:
                 local[(paper_id, s_node)] = here
                 self.short_nodes.add(here)
         return [local.get((o.paper, n), n) for o, n in zip(occurrences, nodes)]
-
-    def _split_by_type(self, s_node: str, long_node: str, by_paper: dict[str, str],
-                       occurrences: list[_Occurrence], nodes: list[str],
-                       groups: dict[str, Counter[str]], short: str) -> None:
-        """Keep bare uses of an acronym whose type differs from its long form's apart
-        ("MAE" as a metric is not "Masked Autoencoders")."""
-        votes: Counter[str] = Counter()
-        for member in self._members(self.clusters.find(long_node)):
-            votes.update(groups.get(member, Counter()))
-        if not votes:
-            votes = Counter(_COMPATIBLE.get(o.mention.type, o.mention.type)
-                            for o, n in zip(occurrences, nodes)
-                            if n == s_node and o.paper in by_paper)
-        if not votes:
-            return
-        group = max(sorted(votes), key=votes.__getitem__)
-        moved = total = 0
-        for i, (o, n) in enumerate(zip(occurrences, nodes)):
-            if n != s_node:
-                continue
-            total += 1
-            mine = _COMPATIBLE.get(o.mention.type, o.mention.type)
-            if o.paper not in by_paper and mine != group:
-                typed = f"{s_node}\x1e{mine}"
-                if typed not in self.clusters:
-                    self.clusters.add(typed, None)
-                    self.names[typed] = self.names[s_node]
-                nodes[i] = typed
-                moved += 1
-        if moved:
-            self.log(short, self.names[long_node].surface, "keep-apart",
-                     "acronym-type-differs", round(100.0 * moved / total, 2))
 
     # entities ----------------------------------------------------------------------------
     def entities(self, occurrences: list[_Occurrence], nodes: list[str]
@@ -306,7 +269,7 @@ class _Resolver:
                                    papers, ordered_votes, []))
             for member in self._members(root):
                 node_entity[member] = eid
-                if not member.startswith("=") and "\x1f" not in member and "\x1e" not in member:
+                if not member.startswith("=") and "\x1f" not in member:
                     token_sets[eid].add(self.names[member].tokens)
             self._log_surface_merges(surfaces)
         return entities, node_entity, token_sets
