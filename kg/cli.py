@@ -59,11 +59,13 @@ def _echo_problem(problem: object) -> None:
 @click.option("--processes", "-j", type=click.IntRange(min=1), default=None,
               help="Local extraction processes. [default: fastest measured: 1 below 2000 "
                    "texts, else every CPU]")
+@click.option("--model", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="Extraction model directory instead of the packaged one.")
 @click.option("--no-html", is_flag=True, help="Do not write the HTML views.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def build(inputs: tuple[Path, ...], out: Path | None, fmt: str | None, overrides: Path | None,
-          update: Path | None, dask: str | None, processes: int | None, no_html: bool,
-          quiet: bool) -> None:
+          update: Path | None, dask: str | None, processes: int | None, model: Path | None,
+          no_html: bool, quiet: bool) -> None:
     """Build the graph from INPUTS (default: the bundled sample listings) into --out.
 
     With no INPUTS, kg reads the five bundled sample listings: arXiv abstracts as listed
@@ -79,7 +81,7 @@ def build(inputs: tuple[Path, ...], out: Path | None, fmt: str | None, overrides
         out = Path("kg-out")
     result = build_graph(list(inputs), out=out, format=fmt, overrides=overrides,
                          html=not no_html, progress=not quiet, on_problem=_echo_problem,
-                         update=update, dask=dask, n_process=processes)
+                         update=update, dask=dask, n_process=processes, model=model)
     if update is not None:
         click.echo(f"kg: {result.extracted} new texts extracted, {result.cached} from the "
                    "cache", err=True)

@@ -142,10 +142,11 @@ class DaskBackend:
     scheduler: a scheduler address (``tcp://10.0.0.5:8786``), or ``"local"`` for a
         ``LocalCluster`` of ``workers`` processes bound to 127.0.0.1 (no dashboard).
     model: the model directory the workers load (a path valid on the workers).
+    timeout: seconds to wait for the scheduler.
     """
 
     def __init__(self, scheduler: str, model: str | None = None,
-                 batch_size: int = BATCH_SIZE, workers: int = 2) -> None:
+                 batch_size: int = BATCH_SIZE, workers: int = 2, timeout: float = 30) -> None:
         try:
             from distributed import Client, LocalCluster
         except ImportError as err:
@@ -160,7 +161,7 @@ class DaskBackend:
                                             dashboard_address=None)
                 self.client = Client(self.cluster)
             else:
-                self.client = Client(scheduler, timeout=30)
+                self.client = Client(scheduler, timeout=timeout)
         except (OSError, TimeoutError) as err:
             self.close()
             raise UsageError(f"cannot connect to the Dask scheduler {scheduler!r}: {err}; "
