@@ -12,8 +12,8 @@ False
 ('llama', '2', '7b')
 >>> name("Vision Transformers").key == name("vision transformer").key
 True
->>> name("our proposed model") is None
-True
+>>> name("our proposed model") is None, name("fine-") is None, name("300B") is None
+(True, True, True)
 """
 
 from __future__ import annotations
@@ -197,9 +197,9 @@ def _strip_head(surface: str) -> str:
 def name(text: str) -> Name | None:
     """The :class:`Name` of a mention's text, or ``None`` when it is generic or empty."""
     surface = clean(text)
-    if not surface or is_generic(surface):
-        return None
+    if not surface or surface[0] in "-/" or surface[-1] in "-/" or is_generic(surface):
+        return None  # generic, or a fragment ("fine-")
     tokens = tokenize(_strip_head(surface))
-    if not tokens:
-        return None
+    if not tokens or all(t[0].isdigit() for t in tokens):
+        return None  # nothing, or a bare quantity ("200B")
     return Name(surface, tokens, key_of(tokens))

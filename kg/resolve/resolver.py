@@ -276,9 +276,10 @@ class _Resolver:
 
     def _label(self, root: str, surfaces: Counter[str], nodes: list[str],
                texts: list[str]) -> str:
-        """The most frequent surface form; in an acronym's cluster, its long form."""
+        """The most frequent surface form; the long form for an ambiguous acronym's local
+        uses (so that "NER" names only the bare, unresolved uses)."""
         members = self._members(root)
-        if any(m in self.short_nodes for m in members):
+        if any("\x1f" in m for m in members):
             longs: Counter[str] = Counter()
             for member in members:
                 if member not in self.short_nodes:
