@@ -90,6 +90,9 @@ def main() -> None:
     nlp.tokenizer = make_tokenizer(nlp)
     for name in args.components:
         nlp.add_pipe(name)
+    if ner is not None:
+        for name in args.components:
+            ner.add_pipe(name)
 
     dump = args.dump.open("w") if args.dump else None
     print("| corpus | component | mode | spans | strict P | strict R | partial P | F1 strict |")
@@ -103,11 +106,14 @@ def main() -> None:
         docs = []
         t0 = time.perf_counter()
         for g in dev:
-            doc = ner(g["text"]) if ner else nlp.make_doc(g["text"])
-            if args.ents == "gold":
-                set_gold_ents(doc, g)
-            for _, proc in nlp.pipeline:
-                doc = proc(doc)
+            if ner is not None:
+                doc = ner(g["text"])
+            else:
+                doc = nlp.make_doc(g["text"])
+                if args.ents == "gold":
+                    set_gold_ents(doc, g)
+                for _, proc in nlp.pipeline:
+                    doc = proc(doc)
             docs.append((g, doc))
         elapsed = time.perf_counter() - t0
         base = [{"id": g["id"], "entities": ents_of(list(doc.ents))} for g, doc in docs]

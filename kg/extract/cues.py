@@ -1,0 +1,281 @@
+"""Cue rules: mentions and link roles stated by the words around them.
+
+The rules live in ``data/cues.json``. Each has a token-Matcher pattern for its trigger and
+says on which side of the trigger the mention X stands:
+
+- ``we propose X``, ``called X`` → role ``proposes``;
+- ``evaluated / tested / experiments on X`` → ``Dataset``, role ``evaluates-on``;
+  ``trained / fine-tuned on X`` → ``Dataset``, role ``uses``;
+- ``X dataset / corpus / benchmark / treebank`` → ``Dataset`` (the head noun included);
+- ``X score`` → ``Metric`` ("BLEU score");
+- ``outperforms X``, ``compared with X`` → role ``compares-with``;
+- ``we use X``, ``based on X`` → role ``uses`` (only when the NER found X).
+
+The pipeline has no tagger or parser, so X is either an entity of ``doc.ents`` standing right
+there, or a name: a run of words with a capital or a digit ("Masked Image Modeling",
+"MR-MAE", "Llama 3.1 8B"), possibly joined by connectors ("Bag-of-Words"). Untyped names get
+Model when they look like a model (CamelCase or a digit), else Method. A cue still emits an
+entity the NER found, to carry its role hint. Spans go to ``doc.spans["kg_cues"]`` with
+``kg_source == "cues"``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+
+from kg.errors import ExtractError
+from kg.extract.gazetteer import model_suffixes
+from kg.extract.spans import CUES_KEY, ENTITY_TYPES, ROLES, add_span, register_extensions
+
+SOURCE = "cues"
+DEFAULT_DATA = "data/cues.json"
+_CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]")
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One rule of ``cues.json``."""
+
+    name: str
+    side: str
+    type: str | None
+    role: str | None
+    score: float
+    list: bool
+    include_trigger: bool
+    needs_entity: bool
+    pattern: list[dict[str, Any]]
+
+
+def read_cues(path: str | Path | None = None) -> dict[str, Any]:
+    """The cue specification of ``path`` (default: the packaged ``data/cues.json``), checked."""
+    where = str(path) if path else f"kg/extract/{DEFAULT_DATA}"
+    try:
+        if path is None:
+            text = resources.files("kg.extract").joinpath(DEFAULT_DATA).read_text("utf-8")
+        else:
+            text = Path(path).read_text("utf-8")
+        spec = json.loads(text)
+    except OSError as err:
+        raise ExtractError(f"cannot read cues {where}: {err.strerror}") from err
+    except ValueError as err:
+        raise ExtractError(f"{where}: not valid JSON ({err}); fix the file") from err
+    cues = []
+    for n, raw in enumerate(spec.get("cues", [])):
+        try:
+            cue = Cue(**raw)
+        except TypeError as err:
+            raise ExtractError(f"{where}: cue #{n} {raw.get('name')!r}: {err}") from err
+        if cue.side not in ("after", "before"):
+            raise ExtractError(f"{where}: cue {cue.name!r}: side must be 'after' or 'before'")
+        if cue.type is not None and cue.type not in ENTITY_TYPES:
+            raise ExtractError(
+                f"{where}: cue {cue.name!r}: type {cue.type!r} not in {ENTITY_TYPES}"
+            )
+        if cue.role is not None and cue.role not in ROLES:
+            raise ExtractError(f"{where}: cue {cue.name!r}: role {cue.role!r} not in {ROLES}")
+        cues.append(cue)
+    spec["cues"] = cues
+    return spec
+
+
+def _sentence_start(token: Token) -> bool:
+    if token.i == 0:
+        return True
+    prev = token.doc[token.i - 1]
+    return prev.text in (".", "!", "?", ":", ";") or "\n" in prev.text_with_ws
+
+
+def _has_letters(token: Token) -> bool:
+    """At least two characters, one of them a letter: "T5" yes, "5" or "d" no."""
+    return len(token.text) >= 2 and any(c.isalpha() for c in token.text)
+
+
+def looks_like_model(span: Span) -> bool:
+    """CamelCase or a digit: "LLaMA", "GPT-4", "ResNet-50"."""
+    return any(_CAMEL.search(t.text) or any(c.isdigit() for c in t.text) for t in span)
+
+
+class CueTagger:
+    """The ``kg_cues`` pipeline component (see the module docstring).
+
+    Parameters
+    ----------
+    nlp
+        The pipeline (its vocab holds the Matcher).
+    name
+        The component name.
+    path
+        A cues JSON file; ``None`` for the packaged one.
+    """
+
+    def __init__(self, nlp: Language, name: str = "kg_cues", *, path: str | None = None) -> None:
+        register_extensions()
+        self.name = name
+        spec = read_cues(path)
+        self.cues: dict[str, Cue] = {c.name: c for c in spec["cues"]}
+        self.skip = {w.lower() for w in spec["skip"]}
+        self.not_names = {w.lower() for w in spec["not_names"]}
+        self.connectors = set(spec["connectors"])
+        self.max_tokens = int(spec["max_name_tokens"])
+        self.suffixes = model_suffixes()
+        self.matcher = Matcher(nlp.vocab)
+        self.by_id = {nlp.vocab.strings.add(name): cue for name, cue in self.cues.items()}
+        for cue in self.cues.values():
+            try:
+                self.matcher.add(cue.name, [cue.pattern])
+            except ValueError as err:
+                raise ExtractError(f"cue {cue.name!r}: bad token pattern: {err}") from err
+
+    # -- names ------------------------------------------------------------------------
+
+    def _is_name(self, token: Token) -> bool:
+        text = token.text
+        if token.lower_ in self.not_names or not any(c.isalnum() for c in text):
+            return False
+        if not any(c.isupper() or c.isdigit() for c in text):
+            return False
+        # a capitalised plain word opening a sentence ("Training data") is not a name
+        if token.is_title and text[1:].islower() and _sentence_start(token):
+            nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
+            return nxt is not None and self._is_name_strict(nxt)
+        return True
+
+    def _is_name_strict(self, token: Token) -> bool:
+        text = token.text
+        return token.lower_ not in self.not_names and any(c.isupper() or c.isdigit() for c in text)
+
+    def _name_after(self, doc: Doc, i: int) -> tuple[int, int] | None:
+        if i >= len(doc) or not self._is_name(doc[i]) or not _has_letters(doc[i]):
+            return None
+        end = i + 1
+        while end < len(doc) and end - i < self.max_tokens:
+            tok = doc[end]
+            if self._is_name(tok):
+                end += 1
+            elif (
+                tok.text in self.connectors
+                and end + 1 < len(doc)
+                and (self._is_name(doc[end + 1]) or doc[end + 1].lower_ in self.suffixes)
+                and end - i + 2 <= self.max_tokens
+            ):
+                end += 2
+            else:
+                break
+        return i, end
+
+    def _name_before(self, doc: Doc, end: int) -> tuple[int, int] | None:
+        if end <= 0 or not self._is_name(doc[end - 1]):
+            return None
+        start = end - 1
+        while start > 0 and end - start < self.max_tokens:
+            tok = doc[start - 1]
+            if self._is_name(tok):
+                start -= 1
+            elif (
+                tok.text in self.connectors
+                and start - 2 >= 0
+                and self._is_name(doc[start - 2])
+                and end - start + 2 <= self.max_tokens
+            ):
+                start -= 2
+            else:
+                break
+        while start < end and not _has_letters(doc[start]):
+            start += 1
+        return (start, end) if start < end else None
+
+    # -- mentions ---------------------------------------------------------------------
+
+    def _target_after(
+        self, doc: Doc, i: int, starts: dict[int, Span], cue: Cue
+    ) -> tuple[int, int, Span | None] | None:
+        while i < len(doc) and doc[i].lower_ in self.skip:
+            i += 1
+        if i in starts:
+            ent = starts[i]
+            return ent.start, ent.end, ent
+        if cue.needs_entity:
+            return None
+        found = self._name_after(doc, i)
+        return (*found, None) if found else None
+
+    def _target_before(
+        self, doc: Doc, end: int, ends: dict[int, Span], cue: Cue
+    ) -> tuple[int, int, Span | None] | None:
+        if end in ends:
+            ent = ends[end]
+            return ent.start, ent.end, ent
+        if cue.needs_entity:
+            return None
+        found = self._name_before(doc, end)
+        return (*found, None) if found else None
+
+    def _label(self, span: Span, ent: Span | None, cue: Cue) -> str:
+        if ent is not None and (cue.type is None or ent.label_ in ("Task", "Metric", cue.type)):
+            return ent.label_
+        if cue.type is not None:
+            return cue.type
+        return "Model" if looks_like_model(span) else "Method"
+
+    def __call__(self, doc: Doc) -> Doc:
+        starts = {e.start: e for e in doc.ents}
+        ends = {e.end: e for e in doc.ents}
+        group: list[Span] = []
+        seen: set[tuple[int, int]] = set()
+        for match_id, start, end in self.matcher(doc):
+            cue = self.by_id[match_id]
+            targets = []
+            if cue.side == "after":
+                target = self._target_after(doc, end, starts, cue)
+                while target is not None:
+                    targets.append(target)
+                    if not cue.list:
+                        break
+                    target = self._next_in_list(doc, target[1], starts, cue)
+            else:
+                target = self._target_before(doc, start, ends, cue)
+                if target is not None:
+                    targets.append(target)
+            for t_start, t_end, ent in targets:
+                if cue.include_trigger and cue.side == "before":
+                    if ent is None or ent.label_ == cue.type:
+                        t_end = end
+                if (t_start, t_end) in seen:
+                    continue
+                seen.add((t_start, t_end))
+                label = self._label(doc[t_start:t_end], ent, cue)
+                add_span(
+                    group, doc, t_start, t_end, label, score=cue.score, source=SOURCE, role=cue.role
+                )
+        group.sort(key=lambda s: (s.start, s.end))
+        doc.spans[CUES_KEY] = group
+        return doc
+
+    def _next_in_list(
+        self, doc: Doc, i: int, starts: dict[int, Span], cue: Cue
+    ) -> tuple[int, int, Span | None] | None:
+        """The next item of "X, Y and Z" after an item ending at token ``i``."""
+        j = i
+        if j < len(doc) and doc[j].text == ",":
+            j += 1
+        if j < len(doc) and doc[j].lower_ in ("and", "or"):
+            j += 1
+        if j == i:
+            return None
+        return self._target_after(doc, j, starts, cue)
+
+
+@Language.factory("kg_cues", default_config={"path": None})
+def make_cues(nlp: Language, name: str, path: str | None) -> CueTagger:
+    """Factory of the ``kg_cues`` component."""
+    return CueTagger(nlp, name, path=path)
