@@ -29,6 +29,14 @@ MAX_GAP_WORDS = 8
 _CLAUSE_BREAK = re.compile(r"[;:]|\b(?:while|whereas|but|which|that|where|although|however|"
                            r"for|of|in|into|to|from|by|than|because|since|when|if)\b",
                            re.IGNORECASE)
+#: Between another mention and this one, a cue still applies only over a coordination
+#: ("evaluated on A, B and C"), not over other words ("we present A, a new B model").
+_COORDINATION = re.compile(r"[\s,;/()\[\]]*(?:(?:and|or|as well as|and/or)\b[\s,]*)?",
+                           re.IGNORECASE)
+#: A "proposes" cue reaches at most this many words, none of them a verb in -ing
+#: ("we introduce a loss combining X": X is not proposed).
+MAX_PROPOSES_GAP = 5
+_MARK = "\x00"
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[\"'(\[]?[A-Z0-9])")
 _ABBREVIATIONS = ("e.g", "i.e", "et al", "vs", "etc", "fig", "eq", "cf", "approx", "resp",
                   "no", "sec", "tab", "al")
@@ -71,8 +79,8 @@ def _blank(text: str, offset: int, spans: Sequence[tuple[int, int]]) -> str:
     chars = list(text)
     for s, e in spans:
         for i in range(max(s - offset, 0), min(e - offset, len(chars))):
-            chars[i] = "\x00"
-    return re.sub("\x00+", " ", "".join(chars))
+            chars[i] = _MARK
+    return re.sub(f"{_MARK}+", f" {_MARK} ", "".join(chars))
 
 
 def _overlapping(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
@@ -90,7 +98,13 @@ def _before_role(prefix: str, entity_type: str) -> str | None:
             continue
         for match in _overlapping(cue.pattern, prefix):
             gap = prefix[match.end():]
-            if len(gap.split()) > MAX_GAP_WORDS or _CLAUSE_BREAK.search(gap):
+            words = [w for w in gap.split() if w != _MARK]
+            if len(words) > MAX_GAP_WORDS or _CLAUSE_BREAK.search(gap):
+                continue
+            if _MARK in gap and not _COORDINATION.fullmatch(gap[gap.rindex(_MARK) + 1:]):
+                continue
+            if cue.role == "proposes" and (len(words) > MAX_PROPOSES_GAP
+                                           or any(w.endswith("ing") for w in words)):
                 continue
             rank = (match.end(), match.end() - match.start(), cue.role)
             if best is None or rank[:2] > best[:2]:

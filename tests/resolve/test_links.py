@@ -30,6 +30,8 @@ def role_of(text, mention, etype="Method", **kw):
     ("We propose X, a method for Y.", "Y", "Method", "mentions"),
     ("The recently proposed DPO works.", "DPO", "Method", "mentions"),
     ("We propose a loss; ResNet is old.", "ResNet", "Model", "mentions"),
+    ("We introduce a triple loss combining distillation.", "distillation", "Method", "mentions"),
+    ("Tasks, namely visual entailment, are hard.", "visual entailment", "Task", "mentions"),
 ])
 def test_role_from_cue_words(text, mention, etype, expected):
     assert role_of(text, mention, etype) == expected
@@ -41,6 +43,17 @@ def test_other_mentions_do_not_count_as_gap_words():
               ("Long Range Arena A", "Long Range Arena B", "Long Range Arena C")]
     assert role_of(text, "D.", "Dataset") == "mentions"
     assert role_of(text, "D.", "Dataset", others=others) == "evaluates-on"
+
+
+def test_a_cue_reaches_over_coordinated_mentions_only():
+    text = "We present FIBER (a fusion model), a new VL model architecture."
+    spans = [(text.index("FIBER"), text.index("FIBER") + 5)]
+    assert role_of(text, "VL", "Model", others=spans) == "mentions"
+    assert role_of(text, "FIBER", "Model", others=[]) == "proposes"
+    text = "We use BERT and RoBERTa with ALBERT."
+    spans = [(text.index(m), text.index(m) + len(m)) for m in ("BERT", "RoBERTa")]
+    assert role_of(text, "RoBERTa", "Model", others=spans[:1]) == "uses"
+    assert role_of(text, "ALBERT", "Model", others=spans) == "mentions"
 
 
 def test_title_prefix_before_colon_is_proposed():
