@@ -48,6 +48,7 @@ def unmerged_pairs(graph: KnowledgeGraph, cutoff: float = 90.0
         if key not in best or score > best[key][0]:
             best[key] = (score, texts[i], texts[j])
     by_id = {e.id: e for e in graph.entities()}
+    ambiguous = {m.a.upper() for m in graph.merges() if m.reason == "acronym-ambiguous"}
     out = []
     for (ida, idb), (score, ta, tb) in sorted(best.items(), key=lambda kv: -kv[1][0]):
         a, b = by_id[ida], by_id[idb]
@@ -58,11 +59,10 @@ def unmerged_pairs(graph: KnowledgeGraph, cutoff: float = 90.0
             if na is None or nb is None:
                 why = "generic-form"
             elif na.key == nb.key:
-                why = "same-key-split (override or ambiguous acronym)"
+                why = ("ambiguous acronym (local uses apart)" if ta.upper() in ambiguous
+                       or tb.upper() in ambiguous else "same key, kept apart by an override")
             else:
                 why = decide(na, nb, score)[1]
-        if a.type != b.type and why == "below-threshold":
-            why = "below-threshold"
         out.append((score, a.label, b.label, why))
     return out
 
