@@ -1,9 +1,10 @@
 """Run SPARQL over a built graph: rdflib in memory, or Oxigraph for a built directory.
 
-Bindings are always passed to the engine as bindings (rdflib ``initBindings``, Oxigraph
-``substitutions``), never formatted into the query text, so a value can never change the
-query. The kg prefixes (``kg:``, ``dcterms:``, ``skos:``, ``prov:``, ``id:``, ...) are
-predeclared, so queries may use them without ``PREFIX`` lines.
+Bindings are always passed as RDF terms (rdflib ``initBindings``; for Oxigraph a
+``VALUES`` block of escaped terms, see :mod:`kg.query.bind`), never as text formatted into
+the query, so a value can never change the query. The kg prefixes (``kg:``, ``dcterms:``,
+``skos:``, ``prov:``, ``id:``, ...) are predeclared, so queries may use them without
+``PREFIX`` lines.
 
 Examples
 --------
@@ -111,9 +112,9 @@ def sparql(kg_or_dir: Any, query: str, **bindings: Any) -> Rows | bool | Graph:
     query
         A SPARQL 1.1 query; the kg prefixes are predeclared.
     **bindings
-        Values for variables of the query (see :func:`to_term`), passed as bindings
-        (rdflib ``initBindings``; Oxigraph ``substitutions``, which bind variables of the
-        SELECT clause only, so a bound variable must be selected).
+        Values for variables of the query (see :func:`to_term`), passed as bindings:
+        rdflib ``initBindings``, or for Oxigraph a ``VALUES`` block of escaped terms put
+        first in the WHERE group (:mod:`kg.query.bind`), never text formatted into the query.
 
     Returns
     -------
@@ -164,13 +165,10 @@ def _oxigraph(store: GraphStore, query: str,
               bindings: Mapping[str, Identifier]) -> Rows | bool | Graph:
     import pyoxigraph as ox
 
-    from kg.graph.rdf import ox_term
+    from kg.query.bind import bind_values
 
-    subs = {name: ox_term(term) for name, term in bindings.items()}
     try:
-        result = store.store.query(query, prefixes=PREFIXES,
-                                   substitutions={ox.Variable(k): v for k, v in subs.items()}
-                                   or None)
+        result = store.store.query(bind_values(query, bindings), prefixes=PREFIXES)
         if isinstance(result, ox.QueryBoolean):
             return bool(result)
         if isinstance(result, ox.QuerySolutions):
@@ -185,10 +183,5 @@ def _oxigraph(store: GraphStore, query: str,
         return out
     except SyntaxError as err:
         raise GraphError(f"SPARQL syntax error: {err}") from err
-    except RuntimeError as err:
-        if "SELECT projection" in str(err):
-            raise GraphError(f"{err}: Oxigraph binds only variables the query selects; add "
-                             "the bound variable to SELECT (or use SELECT *)") from err
-        raise GraphError(f"SPARQL query failed: {err}") from err
-    except OSError as err:
+    except (OSError, RuntimeError) as err:
         raise GraphError(f"SPARQL query failed: {err}") from err

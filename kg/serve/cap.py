@@ -21,93 +21,10 @@ Examples
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from kg.query.tokens import TokenError, groups, query_form, tokens, values_keyword
 
-_TOKEN = re.compile(r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-              | '''(?:[^'\\]|\\.|'(?!''))*'''
-              | "(?:[^"\\\n\r]|\\.)*"
-              | '(?:[^'\\\n\r]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][^\s{}()<>.,;'"\#]*)
-  | (?P<open>\{)
-  | (?P<close>\})
-  | (?P<number>\d+(?![\w.:]))
-  | (?P<word>[^\s{}()<>,;'"\#?$]+)
-  | (?P<other>.)
-""", re.VERBOSE | re.DOTALL)
-
-_FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
-
-
-@dataclass(frozen=True)
-class Token:
-    """One significant token: its kind, text and character span in the query."""
-
-    kind: str
-    text: str
-    start: int
-    end: int
-
-
-class CapError(ValueError):
-    """The query could not be read well enough to apply the cap (e.g. a broken string)."""
-
-
-def tokens(query: str) -> list[Token]:
-    """The significant tokens of ``query`` (whitespace and comments dropped)."""
-    out = []
-    for m in _TOKEN.finditer(query):
-        kind = m.lastgroup or "other"
-        if kind in ("ws", "comment"):
-            continue
-        if kind == "other" and m.group() in "\"'":
-            raise CapError(f"unterminated string at character {m.start()}")
-        out.append(Token(kind, m.group(), m.start(), m.end()))
-    return out
-
-
-def _groups(toks: list[Token]) -> list[tuple[int, int]]:
-    """Token index spans ``(open, close)`` of the brace groups at depth 0."""
-    groups, depth, start = [], 0, 0
-    for i, tok in enumerate(toks):
-        if tok.kind == "open":
-            if depth == 0:
-                start = i
-            depth += 1
-        elif tok.kind == "close":
-            depth -= 1
-            if depth < 0:
-                raise CapError(f"unbalanced '}}' at character {tok.start}")
-            if depth == 0:
-                groups.append((start, i))
-    if depth:
-        raise CapError("unbalanced '{'")
-    return groups
-
-
-def _values_keyword(toks: list[Token], open_index: int) -> int | None:
-    """The index of ``VALUES`` if the group opening at ``open_index`` is a VALUES block."""
-    i = open_index - 1
-    while i >= 0 and (toks[i].kind == "var" or toks[i].text in "()"):
-        i -= 1
-    if i >= 0 and toks[i].kind == "word" and toks[i].text.upper() == "VALUES":
-        return i
-    return None
-
-
-def query_form(query: str) -> str | None:
-    """``SELECT``, ``CONSTRUCT``, ``DESCRIBE`` or ``ASK``; ``None`` if none is found."""
-    depth = 0
-    for tok in tokens(query):
-        depth += tok.kind == "open"
-        depth -= tok.kind == "close"
-        if depth == 0 and tok.kind == "word" and tok.text.upper() in _FORMS:
-            return tok.text.upper()
-    return None
+#: Raised when a query cannot be read well enough to apply the cap.
+CapError = TokenError
 
 
 def cap_query(query: str, limit: int) -> str:
@@ -122,14 +39,14 @@ def cap_query(query: str, limit: int) -> str:
     if form in (None, "ASK"):
         return query
     toks = tokens(query)
-    groups = _groups(toks)
+    spans = groups(toks)
     end = len(toks)  # modifiers end before a trailing VALUES block
-    if groups:
-        values_at = _values_keyword(toks, groups[-1][0])
+    if spans:
+        values_at = values_keyword(toks, spans[-1][0])
         if values_at is not None:
             end = values_at
-            groups = groups[:-1]
-    begin = groups[-1][1] + 1 if groups else 0
+            spans = spans[:-1]
+    begin = spans[-1][1] + 1 if spans else 0
     for i in range(begin, end - 1):
         if toks[i].kind == "word" and toks[i].text.upper() == "LIMIT":
             number = toks[i + 1]
