@@ -96,9 +96,12 @@ def test_similar_papers_and_projection(built):
     assert not proj.has_edge(ids[1], ids[2])
 
 
-def test_sparql_is_delegated(built):
+def test_sparql_and_rdf_are_delegated(built):
     query = pytest.importorskip("kg.query")
     if not hasattr(query, "sparql"):
         pytest.skip("kg.query.sparql is not written yet")
-    result = built.graph.sparql("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1")
-    assert result is not None
+    from kg.graph.namespace import KG
+
+    rows = built.graph.sparql("SELECT (COUNT(?p) AS ?n) WHERE { ?p a ?cls }", cls=KG.Paper)
+    assert [tuple(r) for r in rows] == [(3,)]
+    assert len(built.graph.rdf()) > 0
