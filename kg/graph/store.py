@@ -73,17 +73,21 @@ class GraphStore:
             raise GraphError(f"cannot open the Oxigraph store {path}: {err}; delete the "
                              "directory to rebuild it") from err
 
-    def load_ntriples(self, source: str | Path) -> None:
-        """Bulk-load an N-Triples file into the default graph."""
+    def load_ntriples(self, source: str | Path, *, lenient: bool = True) -> None:
+        """Bulk-load an N-Triples file into the default graph.
+
+        ``lenient`` skips Oxigraph's IRI validation, which is safe (and faster) for the
+        ``graph.nt`` files kg writes with Oxigraph's own serialiser.
+        """
         import pyoxigraph as ox
 
         try:
             if self.path is None:
                 self.store.load(path=str(source), format=ox.RdfFormat.N_TRIPLES,
-                                to_graph=ox.DefaultGraph())
+                                to_graph=ox.DefaultGraph(), lenient=lenient)
             else:
                 self.store.bulk_load(path=str(source), format=ox.RdfFormat.N_TRIPLES,
-                                     to_graph=ox.DefaultGraph())
+                                     to_graph=ox.DefaultGraph(), lenient=lenient)
                 self.store.flush()
         except SyntaxError as err:
             raise GraphError(f"{source}: not valid N-Triples: {err}") from err
