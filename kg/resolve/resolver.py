@@ -109,6 +109,8 @@ class _Resolver:
         self.pinned: set[str] = set()
         self.virtual: dict[str, set[str]] = defaultdict(set)
         self.short_nodes: set[str] = set()
+        self.defined: dict[str, dict[str, str]] = {}
+        self.shorts: dict[str, str] = {}
 
     # nodes -----------------------------------------------------------------------------
     def node(self, nm: Name) -> str:
@@ -175,11 +177,14 @@ class _Resolver:
                     self.log(ta, tb, "keep-apart", "override", 100.0)
 
     def apply_previous(self) -> None:
+        """Join the aliases of each previous entity again, except acronyms defined in the
+        corpus: the acronym step decides those (an ambiguous one must stay ambiguous)."""
         for entity in self.previous:
             nodes = []
             for alias in [entity.label, *entity.aliases]:
                 nm = name(alias)
-                if nm is not None and self.node(nm) in self.clusters:
+                if (nm is not None and self.node(nm) in self.clusters
+                        and self.node(nm) not in self.defined):
                     nodes.append(self.node(nm))
             for a, b in zip(nodes, nodes[1:]):
                 self.join(a, b, "previous-build", 100.0)
@@ -193,10 +198,9 @@ class _Resolver:
             elif self.clusters.find(a) != self.clusters.find(b):
                 self.log(keyed[a].surface, keyed[b].surface, decision, reason, score)
 
-    def acronyms(self, occurrences: list[_Occurrence]) -> list[str]:
-        """Join acronyms to their long forms; return the node of each occurrence."""
-        nodes = [self.node(o.name) for o in occurrences]
-        defined: dict[str, dict[str, str]] = defaultdict(dict)  # acronym node → paper → long node
+    def find_definitions(self) -> None:
+        """Collect the acronym definitions of every paper (acronym node → paper → long node)."""
+        defined: dict[str, dict[str, str]] = defaultdict(dict)
         shorts: dict[str, str] = {}
         for paper in self.papers:
             for text in (paper.title, paper.abstract):
@@ -209,6 +213,12 @@ class _Resolver:
                         continue
                     defined[s_node].setdefault(paper.id, self.add(l_name, virtual=True))
                     shorts[s_node] = s_name.surface
+        self.defined, self.shorts = defined, shorts
+
+    def acronyms(self, occurrences: list[_Occurrence]) -> list[str]:
+        """Join acronyms to their long forms; return the node of each occurrence."""
+        nodes = [self.node(o.name) for o in occurrences]
+        defined, shorts = self.defined, self.shorts
         local: dict[tuple[str, str], str] = {}
         for s_node in sorted(defined):
             by_paper = defined[s_node]
@@ -243,7 +253,7 @@ class _Resolver:
         for entity in self.previous:
             for alias in [entity.label, *entity.aliases]:
                 nm = name(alias)
-                if nm is not None:
+                if nm is not None and self.node(nm) not in self.defined:
                     previous_ids.setdefault(self.node(nm), entity.id)
         drafts = []
         for root, indices in by_root.items():
@@ -428,6 +438,7 @@ def resolve(papers: list[Paper], mentions: dict[str, dict[str, list[Mention]]], 
         rules = load_overrides(overrides)
     resolver = _Resolver(papers, rules, previous)
     occurrences = resolver.collect(mentions)
+    resolver.find_definitions()
     resolver.apply_overrides()
     resolver.apply_previous()
     resolver.fuzzy()

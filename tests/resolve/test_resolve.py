@@ -211,3 +211,11 @@ def test_bare_acronym_joins_its_long_form_whatever_its_type():
     (entity,) = resolve(papers, mentions).entities
     assert entity.label == "MAE" and entity.papers == ["a", "b", "c"]
     assert entity.type == "Method" and entity.type_votes == {"Method": 3, "Model": 1, "Metric": 1}
+
+
+def test_previous_build_keeps_an_ambiguous_acronym_ambiguous(corpus, resolution):
+    papers, mentions = corpus
+    seeded = resolve(papers, mentions, previous=resolution.entities)
+    assert [e.to_dict() for e in seeded.entities] == [e.to_dict() for e in resolution.entities]
+    bare = [e for e in seeded.entities if e.label == "CL"]
+    assert [e.papers for e in bare] == [["p6"]]
