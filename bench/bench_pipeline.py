@@ -1,0 +1,401 @@
+"""Speed and memory of every build stage (issue 7), on a given corpus or N generated abstracts.
+
+For each stage: wall time, throughput and peak RSS. The stages run in one process, as in
+``kg build``; a sampler thread (psutil, every 50 ms) records the RSS of this process plus
+its children (the forked extraction workers) and keeps the peak *while each stage runs*,
+so a stage's peak includes what earlier stages still hold, as it does in a real build.
+
+Stages: ingest → model load → extract → resolve → graph (KnowledgeGraph + NetworkX) →
+records (JSONL, GraphML, node-link) → RDF export (ttl, nt, jsonld) → RDF load (Oxigraph bulk
+load of graph.nt) → SPARQL (every ready query, unbound, median of 3) → HTML views.
+The extract row also reports the ratio of its time to bare spaCy tokenization
+(``nlp.tokenizer.pipe``) of the same texts, measured in the same run: the floor.
+
+Generated corpora ("realistic abstracts") are composed from the sentences and the
+name-like tokens (model, dataset, metric names) of the five bundled listings: each
+abstract takes as many shuffled sentences as a random real abstract has, and each name in
+them is swapped, half of the time, for another name of the listings, sometimes with a
+version or size suffix ("-v2", "-7B"), so the entity vocabulary grows with the corpus as
+it does in real listings. The seed makes it deterministic.
+
+Run (from the repository root; results go to bench/results/pipeline-NAME.{json,md}):
+
+    nice -n 10 python bench/bench_pipeline.py                 # the bundled listings
+    nice -n 10 python bench/bench_pipeline.py --n 10000       # 10k generated abstracts
+    nice -n 15 python bench/bench_pipeline.py --n 100000 --no-html-check
+    python bench/bench_pipeline.py --corpus my.jsonl --name mine
+    python bench/bench_pipeline.py --cli                      # also a cold `kg build`
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+RESULTS = ROOT / "bench" / "results"
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
+#: Name-like tokens: a capital and a later capital or digit ("GPT-4", "ImageNet-1K", "MMLU").
+_NAME = re.compile(r"\b[A-Z][A-Za-z]*(?:[A-Z0-9][A-Za-z0-9]*)(?:[-.][A-Za-z0-9]+)*\b")
+_SUFFIXES = ["", "", "", "", "-2", "-v2", "-XL", "-7B", "++", " 3", "-Large", "-1K"]
+_ORGS = ["Meta", "Google", "allenai Ai2", "Microsoft", "NVIDIA", "Alibaba", "Tsinghua", None]
+
+
+# corpus -----------------------------------------------------------------------------------
+def generate(n: int, path: Path, *, seed: int = 0) -> Path:
+    """Write ``n`` realistic abstracts as JSONL records to ``path``."""
+    from kg.ingest import bundled_listings, read_papers
+
+    papers = read_papers(bundled_listings())
+    sentences = [s for p in papers for s in _SENTENCE.split(p.abstract) if len(s) > 20]
+    counts = [len(_SENTENCE.split(p.abstract)) for p in papers]
+    names = sorted({m for p in papers for m in _NAME.findall(f"{p.title} {p.abstract}")})
+    titles = [p.title for p in papers]
+    rng = random.Random(seed)
+
+    def swap(text: str) -> str:
+        def one(match: re.Match[str]) -> str:
+            if rng.random() < 0.5:
+                return match.group(0)
+            return rng.choice(names) + rng.choice(_SUFFIXES)
+        return _NAME.sub(one, text)
+
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            k = rng.choice(counts)
+            abstract = " ".join(swap(s) for s in rng.sample(sentences, min(k, len(sentences))))
+            record = {"arxiv_id": f"{2401 + i // 99999 % 99:04d}.{i % 99999:05d}",
+                      "title": swap(rng.choice(titles)), "abstract": abstract,
+                      "date": f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                      "org": rng.choice(_ORGS)}
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path
+
+
+# measuring --------------------------------------------------------------------------------
+class RSSSampler:
+    """Samples the RSS of this process and its children; keeps the peak of each window."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        import psutil
+
+        self.proc = psutil.Process()
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def rss(self) -> int:
+        import psutil
+
+        total = 0
+        try:
+            total = self.proc.memory_info().rss
+            for child in self.proc.children(recursive=True):
+                try:
+                    total += child.memory_info().rss
+                except psutil.Error:
+                    pass
+        except psutil.Error:
+            pass
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.peak = max(self.peak, self.rss())
+
+    def reset(self) -> int:
+        now = self.rss()
+        self.peak = now
+        return now
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+class Bench:
+    """Collects one row per stage."""
+
+    def __init__(self) -> None:
+        self.sampler = RSSSampler()
+        self.rows: list[dict[str, Any]] = []
+
+    @contextmanager
+    def stage(self, name: str, items: Callable[[], float] | float | None = None,
+              unit: str = "papers") -> Iterator[dict[str, Any]]:
+        row: dict[str, Any] = {"stage": name}
+        start_rss = self.sampler.reset()
+        t0 = time.perf_counter()
+        yield row
+        seconds = time.perf_counter() - t0
+        peak = max(self.sampler.peak, self.sampler.rss())
+        count = items() if callable(items) else items
+        row.update(seconds=round(seconds, 3), start_rss_mb=round(start_rss / 2**20),
+                   peak_rss_mb=round(peak / 2**20), unit=unit)
+        if count is not None:
+            row["items"] = count
+            row["throughput"] = round(count / seconds, 1) if seconds > 0 else None
+        self.rows.append(row)
+        print(f"  {name:<12} {seconds:8.2f} s  peak {peak / 2**20:7.0f} MB  "
+              + (f"{row.get('throughput')} {unit}/s" if count is not None else ""),
+              file=sys.stderr, flush=True)
+
+
+def run_stages(inputs: list[Path], work: Path, *, model: str | None, n_process: int | None,
+               batch_size: int | None, html: bool) -> dict[str, Any]:
+    """Run every stage once; return the rows and facts of the run."""
+    from kg.cache import MentionCache, extractor_id
+    from kg.distributed import BATCH_SIZE, default_processes, pipeline
+    from kg.export import write_records
+    from kg.graph import KnowledgeGraph
+    from kg.graph.nx import write_graphml, write_node_link
+    from kg.graph.rdf import write_rdf
+    from kg.graph.store import build_cache, directory_store
+    from kg.ingest import read_papers
+    from kg.pipeline import extract_stage, texts_of
+    from kg.query import sparql
+    from kg.query.ready import ready_queries
+    from kg.resolve import resolve
+
+    bench = Bench()
+    facts: dict[str, Any] = {}
+    out = work / "out"
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+
+    with bench.stage("ingest", lambda: len(papers)):
+        papers = read_papers(inputs)
+    n_papers = len(papers)
+    texts = list(dict.fromkeys(t for t in texts_of(papers) if t.strip()))
+    facts.update(papers=n_papers, distinct_texts=len(texts),
+                 abstract_chars=sum(len(p.abstract) for p in papers))
+
+    with bench.stage("model load"):
+        nlp = pipeline(model)
+    facts["pipeline"] = list(nlp.pipe_names)
+
+    procs = n_process or (default_processes() if len(texts) >= 2000 else 1)
+    with bench.stage("extract", n_papers) as row:
+        found, extracted, _ = extract_stage(papers, MentionCache(extractor_id(model)),
+                                            n_process=procs, batch_size=batch_size,
+                                            model=model)
+    n_mentions = sum(len(v) for f in found.values() for v in f.values())
+    t0 = time.perf_counter()
+    for _ in nlp.tokenizer.pipe(texts, batch_size=1000):
+        pass
+    tokenize = time.perf_counter() - t0
+    row.update(processes=procs, batch_size=batch_size or BATCH_SIZE, texts=extracted,
+               mentions=n_mentions,
+               per_core=round(n_papers / row["seconds"] / procs, 1),
+               tokenize_seconds=round(tokenize, 3),
+               ratio_to_tokenizer=round(row["seconds"] / tokenize, 1),
+               ratio_to_tokenizer_per_core=round(row["seconds"] * procs / tokenize, 1))
+    sample = texts[:1000]
+    row["profile_texts"] = len(sample)
+    row["profile_seconds"] = component_profile(nlp, sample, batch_size or BATCH_SIZE)
+
+    with bench.stage("resolve", n_papers) as row:
+        resolution = resolve(papers, found)
+    row.update(mentions=n_mentions, entities=len(resolution.entities),
+               links=len(resolution.links))
+    del found
+
+    with bench.stage("graph", n_papers):
+        graph = KnowledgeGraph(papers, resolution.entities, resolution.links, resolution.merges)
+        nxg = graph.to_networkx()
+    facts.update(entities=len(resolution.entities), links=len(resolution.links),
+                 nx_nodes=nxg.number_of_nodes(), nx_edges=nxg.number_of_edges())
+    del nxg, resolution
+
+    with bench.stage("records", n_papers):
+        write_records(graph, out)
+        write_graphml(graph, out)
+        write_node_link(graph, out)
+
+    with bench.stage("RDF export", lambda: triples, unit="triples") as row:
+        write_rdf(graph, out)
+        with open(out / "graph.nt", "rb") as fh:
+            triples = sum(1 for _ in fh)
+    facts["triples"] = triples
+
+    with bench.stage("RDF load", triples, unit="triples"):
+        build_cache(out)
+
+    queries = ready_queries()
+    with bench.stage("SPARQL", len(queries) * 3, unit="queries") as row:
+        store = directory_store(out)
+        medians = {}
+        for name, q in queries.items():
+            runs = []
+            for _ in range(3):
+                t0 = time.perf_counter()
+                res = sparql(store, q.text)
+                runs.append(time.perf_counter() - t0)
+            medians[name] = {"median_ms": round(1000 * statistics.median(runs), 1),
+                             "rows": len(res) if isinstance(res, list) else None}
+        del store
+    row["queries"] = medians
+    row["max_median_ms"] = max(m["median_ms"] for m in medians.values())
+
+    if html:
+        from kg.view import write_html
+
+        with bench.stage("HTML", n_papers) as row:
+            files = write_html(graph, out)
+        row["files"] = len(files)
+    bench.sampler.stop()
+    facts["ru_maxrss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    facts["ru_maxrss_children_mb"] = round(
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+    total = sum(r["seconds"] for r in bench.rows)
+    bench.rows.append({"stage": "end to end (sum)", "seconds": round(total, 3),
+                       "items": n_papers, "unit": "papers",
+                       "throughput": round(n_papers / total, 1),
+                       "peak_rss_mb": max(r["peak_rss_mb"] for r in bench.rows)})
+    return {"rows": bench.rows, "facts": facts}
+
+
+def cold_cli(inputs: list[Path], work: Path, model: str | None) -> dict[str, Any]:
+    """A cold ``kg build`` in a fresh process (model load included): wall time, peak RSS."""
+    out = work / "cli-out"
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [sys.executable, "-m", "kg", "build", *map(str, inputs), "--out", str(out), "--quiet"]
+    if model:
+        cmd += ["--model", model]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=work)
+    seconds = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"command": " ".join(["kg", *cmd[3:]]), "seconds": round(seconds, 2),
+            "peak_rss_mb": round(peak), "exit_code": proc.returncode,
+            "summary": proc.stdout.strip().splitlines()[-1:] or proc.stderr[-500:]}
+
+
+def component_profile(nlp: Any, texts: list[str], batch_size: int) -> dict[str, float]:
+    """Seconds spent in the tokenizer and in each pipeline component over ``texts``."""
+    out: dict[str, float] = {}
+    t0 = time.perf_counter()
+    docs = list(nlp.tokenizer.pipe(texts, batch_size=1000))
+    out["tokenizer"] = round(time.perf_counter() - t0, 3)
+    for name, proc in nlp.pipeline:
+        t0 = time.perf_counter()
+        if hasattr(proc, "pipe"):
+            docs = list(proc.pipe(docs, batch_size=batch_size))
+        else:
+            docs = [proc(doc) for doc in docs]
+        out[name] = round(time.perf_counter() - t0, 3)
+    return out
+
+
+# reporting --------------------------------------------------------------------------------
+def markdown(result: dict[str, Any]) -> str:
+    """The markdown table of a run."""
+    f = result["facts"]
+    lines = [f"### {result['name']}: {f['papers']} papers, {f['entities']} entities, "
+             f"{f['links']} links, {f['triples']} triples",
+             "",
+             f"{result['when']} · {result['machine']} · model `{result['model']}` · "
+             f"pipeline {', '.join(f['pipeline'])}",
+             "",
+             "| stage | wall s | throughput | peak RSS MB | notes |",
+             "|---|---:|---:|---:|---|"]
+    for r in result["rows"]:
+        tp = f"{r['throughput']:,} {r['unit']}/s" if r.get("throughput") else ""
+        notes = ""
+        if r["stage"] == "extract":
+            notes = (f"{r['processes']} proc, batch {r['batch_size']}, {r['per_core']} "
+                     f"abstracts/s/core; {r['ratio_to_tokenizer']}x bare tokenizer "
+                     f"({r['tokenize_seconds']} s; per core {r['ratio_to_tokenizer_per_core']}x); "
+                     f"time by component on {r['profile_texts']} texts: "
+                     + ", ".join(f"{k} {v} s" for k, v in r["profile_seconds"].items()))
+        elif r["stage"] == "resolve":
+            notes = f"{r['mentions']:,} mentions → {r['entities']:,} entities"
+        elif r["stage"] == "SPARQL":
+            notes = f"{len(r['queries'])} ready queries, slowest median {r['max_median_ms']} ms"
+        elif r["stage"] == "HTML":
+            notes = f"{r['files']} files"
+        lines.append(f"| {r['stage']} | {r['seconds']:.2f} | {tp} | {r['peak_rss_mb']:,} | "
+                     f"{notes} |")
+    if result.get("cli"):
+        c = result["cli"]
+        lines += ["", f"Cold `{c['command']}` in a fresh process: **{c['seconds']} s**, "
+                      f"peak RSS {c['peak_rss_mb']} MB (exit {c['exit_code']})."]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", nargs="*", type=Path, default=None,
+                    help="input files (default: the bundled listings, or --n generated)")
+    ap.add_argument("--n", type=int, default=None, help="generate N abstracts")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--model", default=None, help="model directory (default: packaged)")
+    ap.add_argument("--processes", type=int, default=None, help="extraction processes")
+    ap.add_argument("--batch-size", type=int, default=None)
+    ap.add_argument("--name", default=None, help="result name (default: bundled or N)")
+    ap.add_argument("--work", type=Path, default=None, help="work directory (default: temp)")
+    ap.add_argument("--no-html", action="store_true", help="skip the HTML stage")
+    ap.add_argument("--cli", action="store_true", help="also time a cold `kg build`")
+    args = ap.parse_args(argv)
+
+    work = args.work or Path(tempfile.mkdtemp(prefix="kg-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    if args.corpus:
+        inputs, name = list(args.corpus), args.name or "corpus"
+    elif args.n:
+        name = args.name or (f"{args.n // 1000}k" if args.n >= 1000 else str(args.n))
+        t0 = time.perf_counter()
+        inputs = [generate(args.n, work / f"generated-{args.n}.jsonl", seed=args.seed)]
+        print(f"generated {args.n} abstracts in {time.perf_counter() - t0:.1f} s",
+              file=sys.stderr)
+    else:
+        from kg.ingest import bundled_listings
+
+        inputs, name = bundled_listings(), args.name or "bundled"
+    model = str(Path(args.model).resolve()) if args.model else None
+    print(f"bench {name}: {', '.join(map(str, inputs[:3]))}", file=sys.stderr)
+    result: dict[str, Any] = {
+        "name": name, "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": f"{platform.machine()}, {len(os.sched_getaffinity(0))} CPUs, "
+                   f"Python {platform.python_version()}",
+        "model": args.model or "packaged",
+        "command": "python bench/bench_pipeline.py " + " ".join(argv or sys.argv[1:]),
+    }
+    result.update(run_stages(inputs, work, model=model, n_process=args.processes,
+                             batch_size=args.batch_size, html=not args.no_html))
+    if args.cli:
+        result["cli"] = cold_cli(inputs, work, model)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"pipeline-{name}.json").write_text(json.dumps(result, indent=1) + "\n",
+                                                   encoding="utf-8")
+    table = markdown(result)
+    (RESULTS / f"pipeline-{name}.md").write_text(table, encoding="utf-8")
+    print(table)
+    if args.work is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
