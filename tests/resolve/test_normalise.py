@@ -17,6 +17,9 @@ SAME = [
     ("TÜLU 2", "Tulu-2", "TULU2"),
     ("GNNs", "GNN"),
     ("Masked Image Modeling (MIM)", "masked image modeling"),
+    # spellings found in the bundled listings
+    ("LLaMav2-7B", "Llama-2-7B", "LLaMA 2 7B"), ("LLaMa 3", "LLaMA3", "Llama 3"),
+    ("ImageNet-1K", "ImageNet-1k", "ImageNet 1K"), ("Qwen 2.5", "Qwen2.5"), ("GPT3", "GPT-3"),
 ]
 
 # families that must never share a key: versions, sizes, numbers and suffixes
@@ -32,6 +35,12 @@ APART = [
     ("Mistral 7B", "Mixtral 8x7B"), ("Llama", "LLaVA"), ("Video-LLaMA", "Video-LLaVA"),
     ("ViT-B/16", "ViT-L/16"), ("WMT14", "WMT16"), ("Gemini 1.5 Pro", "Gemini 1.5 Flash"),
     ("EfficientNet-B0", "EfficientNet-B7"), ("MNIST", "Fashion-MNIST"), ("PaLM", "PaLM 2"),
+    # families found in the bundled listings
+    ("ImageNet-22K", "ImageNet21K"), ("CC-12M", "CC-3M"), ("TeleChat2", "TeleChat2.5"),
+    ("ERNIE 2.0", "ERNIE 3.0"), ("SQuAD 2.0", "SQuAD v1"), ("Sentinel-1", "Sentinel 2"),
+    ("Qwen2.5", "Qwen2.5-1M"), ("ConceptualCaptions12M", "ConceptualCaptions3M"),
+    ("GPT-4o", "GPT-4o-mini"), ("iGPT-L", "iGPT-XL"), ("LongBench", "LongBench-E"),
+    ("Falcon-7B", "Falcon-180B"), ("PaLM-540B", "PaLM 62B"), ("How2Bench", "How2Mine"),
     # one word apart, a fuzzy score ≥ 90: prefixed, negated or opposite words
     ("graph construction", "graph reconstruction"), ("supervised segmentation",
      "unsupervised segmentation"), ("neural encoding", "neural decoding"),
