@@ -179,3 +179,23 @@ def test_empty_graph() -> None:
     graph = to_rdf(MiniGraph())
     assert {o for o in graph.objects(None, RDF.type)} == {URIRef(
         "http://www.w3.org/2004/02/skos/core#ConceptScheme")}
+
+
+@pytest.mark.slow
+def test_the_bundled_build_conforms_and_round_trips(tmp_path: Path) -> None:
+    """The real pipeline on the bundled listings: SHACL, files, and a ready query."""
+    pyshacl = pytest.importorskip("pyshacl")
+    import kg
+    from kg.query import ready_queries, sparql
+
+    result = kg.build(out=tmp_path / "out", html=False)
+    graph = to_rdf(result.graph)
+    shapes = Graph().parse(ROOT / "ontology" / "shapes.ttl")
+    ontology = Graph().parse(ROOT / "ontology" / "kg.ttl")
+    conforms, _, text = pyshacl.validate(graph, shacl_graph=shapes, ont_graph=ontology,
+                                         inference="none", advanced=True)
+    assert conforms, text[:5000]
+    for name in RDF_FILES:
+        assert_isomorphic(graph, load_rdf(tmp_path / "out" / name))
+    rows = sparql(tmp_path / "out", ready_queries()["top-datasets"].text)
+    assert 0 < len(rows) <= 10
