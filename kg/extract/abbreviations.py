@@ -15,7 +15,8 @@ characters), crosses no sentence punctuation, comma or bracket, and has no more 
 words than the short form has letters and digits.
 
 The pairs are kept on ``doc._.kg_abbreviations`` as ``(short Span, long Span)``. When either
-form is, or overlaps, an entity of ``doc.ents``, both forms get that entity's type and every
+form is an entity of ``doc.ents``, or an entity overlaps the short form or the last word (the
+head) of the long form, both forms get that entity's type and every
 other bare occurrence of the short form (a whole-token match) is emitted too, into
 ``doc.spans["kg_abbrv"]`` with ``kg_source == "abbreviations"``. A pair that the NER did not
 type emits nothing.
@@ -291,15 +292,26 @@ def _inside(start: int, end: int, spans: set[tuple[int, int]]) -> bool:
 
 
 def _type_of(doc: Doc, short: Span, long: Span) -> str | None:
-    """The entity type of the pair: an exact entity first, then the largest overlap."""
+    """The entity type of the pair, or ``None`` when the NER typed neither form.
+
+    An entity that is exactly one of the forms wins; otherwise the entity overlapping the
+    most tokens among those that overlap the short form or cover the long form's last word
+    (its head: "ImageNet" in "ImageNet pre-training" does not type the pair).
+    """
     best: tuple[int, str] | None = None
+    head = long.end - 1
     for ent in doc.ents:
         for span in (long, short):
             if ent.start == span.start and ent.end == span.end:
                 return ent.label_
-            overlap = min(ent.end, span.end) - max(ent.start, span.start)
-            if overlap > 0 and (best is None or overlap > best[0]):
-                best = (overlap, ent.label_)
+        if ent.start < short.end and short.start < ent.end:
+            overlap = min(ent.end, short.end) - max(ent.start, short.start)
+        elif ent.start <= head < ent.end:
+            overlap = min(ent.end, long.end) - max(ent.start, long.start)
+        else:
+            continue
+        if best is None or overlap > best[0]:
+            best = (overlap, ent.label_)
     return best[1] if best else None
 
 

@@ -65,12 +65,21 @@ def test_short_form_typed_by_the_ner_types_the_long_form() -> None:
 
 
 def test_overlapping_entity_types_the_pair() -> None:
-    nlp = make_nlp([("Direct Preference", "Method")])
+    nlp = make_nlp([("Preference Optimization", "Method")])
     doc = nlp("We use Direct Preference Optimization (DPO). DPO is simple.")
     assert {(t, label) for t, label, _ in emitted(doc)} == {
         ("Direct Preference Optimization", "Method"),
         ("DPO", "Method"),
     }
+
+
+def test_entity_off_the_head_does_not_type_the_pair() -> None:
+    nlp = make_nlp([("ImageNet", "Dataset")])
+    doc = nlp("We revisit ImageNet pre-training (INP) for detection.")
+    assert [(s.text, lf.text) for s, lf in doc._.kg_abbreviations] == [
+        ("INP", "ImageNet pre-training")
+    ]
+    assert emitted(doc) == []
 
 
 def test_untyped_pair_is_kept_but_not_emitted() -> None:
