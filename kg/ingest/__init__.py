@@ -20,7 +20,7 @@ from kg.errors import InputError, UsageError
 from kg.ingest import arxiv, bibtex, hf_listing, jsonl, tabular
 from kg.ingest.merge import PaperMerger
 from kg.ingest.sniff import sniff
-from kg.ingest.textfile import check_file, display_name, open_lines
+from kg.ingest.textfile import check_file, display_name, inner_suffix, open_lines
 from kg.model import Paper, Problem
 
 __all__ = ["FORMATS", "bundled_listings", "iter_papers", "read_papers"]
@@ -79,7 +79,7 @@ def iter_papers(path: str | Path, format: str | None = None,
     lines = open_lines(path, name, report, check=False)
     if fmt == "csv":
         papers = tabular.read(name, lines, report,
-                              delimiter="\t" if path.suffix.lower() == ".tsv" else None)
+                              delimiter="\t" if inner_suffix(path) == ".tsv" else None)
     else:
         papers = _READERS[fmt](name, lines, report)
     count = 0

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from kg.ingest.arxiv import looks_like_arxiv
 from kg.ingest.record import FIELD_ALIASES
-from kg.ingest.textfile import head
+from kg.ingest.textfile import head, inner_suffix
 
 __all__ = ["sniff", "EXTENSIONS"]
 
@@ -54,7 +54,7 @@ def sniff(path: Path) -> str:
     fields; ``@type{`` entries → ``bibtex``; a header row with ``title`` and
     ``abstract`` columns → ``csv``; anything else → ``hf`` (saved listing pages).
     """
-    suffix = path.suffix.lower()
+    suffix = inner_suffix(path)
     lines = _first_lines(path)
     first = lines[0].strip() if lines else ""
     if first.startswith("{"):

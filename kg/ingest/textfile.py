@@ -9,18 +9,40 @@ the first bad line). Files are read line by line, so a 100k-abstract dump stream
 from __future__ import annotations
 
 import codecs
+import gzip
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from kg.model import Problem
 
-__all__ = ["ProblemSink", "display_name", "check_file", "open_lines", "head"]
+__all__ = ["ProblemSink", "display_name", "check_file", "open_lines", "head", "inner_suffix"]
 
 ProblemSink = Callable[[Problem], None]
 
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _SNIFF_BYTES = 8192
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _open_binary(path: Path) -> BinaryIO:
+    """Open ``path`` for reading bytes; gzip files (e.g. a ``.jsonl.gz`` dump) are
+    decompressed on the fly."""
+    fh = open(path, "rb")
+    if fh.read(2) == _GZIP_MAGIC:
+        fh.close()
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    fh.seek(0)
+    return fh
+
+
+def inner_suffix(path: Path) -> str:
+    """The lower-cased extension of ``path``, ignoring a trailing ``.gz``."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes.pop()
+    return suffixes[-1] if suffixes else ""
 
 
 def display_name(path: Path) -> str:
@@ -41,9 +63,9 @@ def display_name(path: Path) -> str:
 def head(path: Path, size: int = _SNIFF_BYTES) -> bytes:
     """The first ``size`` bytes of ``path`` (``b""`` if it cannot be read)."""
     try:
-        with open(path, "rb") as fh:
+        with _open_binary(path) as fh:
             return fh.read(size)
-    except OSError:
+    except (OSError, EOFError):
         return b""
 
 
@@ -65,11 +87,12 @@ def check_file(path: Path, name: str, on_problem: ProblemSink) -> bool:
             on_problem(Problem(name, None, "is a directory; give the files inside it "
                                            f"(e.g. {name}/*.txt)", "error"))
             return False
-        with open(path, "rb") as fh:
+        with _open_binary(path) as fh:
             start = fh.read(_SNIFF_BYTES)
-    except OSError as err:
-        on_problem(Problem(name, None, f"cannot be read ({err.strerror or err}); "
-                                       "check its permissions", "error"))
+    except (OSError, EOFError) as err:
+        reason = getattr(err, "strerror", None) or err
+        fix = "check its permissions" if isinstance(err, PermissionError) else "check the file"
+        on_problem(Problem(name, None, f"cannot be read ({reason}); {fix}", "error"))
         return False
     if not start.strip():
         on_problem(Problem(name, None, "empty file; nothing to read", "error"))
@@ -94,12 +117,13 @@ def open_lines(path: Path, name: str, on_problem: ProblemSink, *,
     try:
         wide = _wide_encoding(head(path, 4))
         if wide is not None:
-            text = path.read_text(encoding=wide, errors="replace")
+            with _open_binary(path) as fh:
+                text = fh.read().decode(wide, errors="replace")
             for number, line in enumerate(text.splitlines(), 1):
                 yield number, line
             return
         warned = False
-        with open(path, "rb") as fh:
+        with _open_binary(path) as fh:
             for number, raw in enumerate(fh, 1):
                 if number == 1 and raw.startswith(codecs.BOM_UTF8):
                     raw = raw[len(codecs.BOM_UTF8):]
@@ -113,6 +137,6 @@ def open_lines(path: Path, name: str, on_problem: ProblemSink, *,
                                            "replacement characters (re-save the file as "
                                            "UTF-8 to keep every character)"))
                 yield number, line.rstrip("\r\n")
-    except OSError as err:
-        on_problem(Problem(name, None, f"reading stopped ({err.strerror or err}); "
-                                       "check the file", "error"))
+    except (OSError, EOFError) as err:
+        reason = getattr(err, "strerror", None) or err
+        on_problem(Problem(name, None, f"reading stopped ({reason}); check the file", "error"))

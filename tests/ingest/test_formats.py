@@ -149,3 +149,27 @@ def test_a_file_given_twice_is_read_once():
     path = FIXTURES / "hf_blank.txt"
     papers = read_papers([path, str(path)], on_problem=pytest.fail)
     assert [len(p.sources) for p in papers] == [1, 1]
+
+
+def test_gzip_compressed_input_is_read_and_sniffed(tmp_path):
+    import gzip
+
+    path = tmp_path / "dump.jsonl.gz"
+    path.write_bytes(gzip.compress((FIXTURES / "arxiv_snapshot.json").read_bytes()))
+    assert sniff(path) == "arxiv"
+    papers = list(iter_papers(path, on_problem=pytest.fail))
+    assert [p.id for p in papers] == ["arxiv:2404.04125", "doi:10.1103/physrevd.1.1"]
+
+
+def test_truncated_gzip_is_reported(tmp_path):
+    import gzip
+
+    path = tmp_path / "cut.jsonl.gz"
+    rows = "".join(json.dumps({"title": f"Paper {i}", "abstract": f"Abstract {i * 7919}."}) + "\n"
+                   for i in range(5000))
+    data = gzip.compress(rows.encode("utf-8"))
+    path.write_bytes(data[: len(data) // 2])
+    problems: list[Problem] = []
+    papers = list(iter_papers(path, on_problem=problems.append))
+    assert papers  # the records before the cut are kept
+    assert problems and "reading stopped" in str(problems[-1])
