@@ -242,6 +242,12 @@
     network.unselectAll();
     hidePanel();
   });
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape" && ev.target !== searchBox) {
+      network.unselectAll();
+      hidePanel();
+    }
+  });
 
   function selectNode(id) {
     if (!adjacency.has(id)) return false;
