@@ -16,7 +16,8 @@ words than the short form has letters and digits.
 
 The pairs are kept on ``doc._.kg_abbreviations`` as ``(short Span, long Span)``. When either
 form is an entity of ``doc.ents``, or an entity overlaps the short form or the last word (the
-head) of the long form, both forms get that entity's type and every
+head) of the long form, both forms get that entity's type (or the type a head word implies:
+"Word Prediction Accuracy" is a Metric, see ``head_types`` in ``data/cues.json``) and every
 other bare occurrence of the short form (a whole-token match) is emitted too, into
 ``doc.spans["kg_abbrv"]`` with ``kg_source == "abbreviations"``. A pair that the NER did not
 type emits nothing.
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.extract.cues import head_types
 from kg.extract.spans import ABBREVIATIONS_KEY, add_span, register_extensions
 
 SOURCE = "abbreviations"
@@ -140,6 +142,9 @@ class AbbreviationDetector:
         Also emit the short form followed by "s" ("CNNs" after "... (CNN)").
     score_definition, score_occurrence
         ``kg_score`` of the two defining forms and of the other occurrences.
+    use_head_types
+        A long form ending in a head word of ``cues.json``'s ``head_types`` ("... Accuracy",
+        "... Corpus") takes that type instead of the NER's.
     """
 
     def __init__(
@@ -151,6 +156,7 @@ class AbbreviationDetector:
         plurals: bool = True,
         score_definition: float = 0.9,
         score_occurrence: float = 0.85,
+        use_head_types: bool = True,
     ) -> None:
         register_extensions()
         self.name = name
@@ -158,6 +164,7 @@ class AbbreviationDetector:
         self.plurals = plurals
         self.score_definition = score_definition
         self.score_occurrence = score_occurrence
+        self.head_types = head_types() if use_head_types else {}
 
     def __call__(self, doc: Doc) -> Doc:
         pairs = self.find_pairs(doc)
@@ -248,6 +255,7 @@ class AbbreviationDetector:
             label = _type_of(doc, short, long)
             if label is None:
                 continue
+            label = self.head_types.get(long[-1].lower_, label)
             typed.setdefault(tuple(t.text for t in short), label)
             for span in (long, short):
                 key = (span.start, span.end)
@@ -322,6 +330,7 @@ def _type_of(doc: Doc, short: Span, long: Span) -> str | None:
         "plurals": True,
         "score_definition": 0.9,
         "score_occurrence": 0.85,
+        "use_head_types": True,
     },
 )
 def make_abbreviations(
@@ -331,6 +340,7 @@ def make_abbreviations(
     plurals: bool,
     score_definition: float,
     score_occurrence: float,
+    use_head_types: bool,
 ) -> AbbreviationDetector:
     """Factory of the ``kg_abbreviations`` component."""
     return AbbreviationDetector(
@@ -340,4 +350,5 @@ def make_abbreviations(
         plurals=plurals,
         score_definition=score_definition,
         score_occurrence=score_occurrence,
+        use_head_types=use_head_types,
     )

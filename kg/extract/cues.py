@@ -85,7 +85,16 @@ def read_cues(path: str | Path | None = None) -> dict[str, Any]:
             raise ExtractError(f"{where}: cue {cue.name!r}: role {cue.role!r} not in {ROLES}")
         cues.append(cue)
     spec["cues"] = cues
+    for type_ in spec.get("head_types", {}):
+        if type_ not in ENTITY_TYPES:
+            raise ExtractError(f"{where}: head_types: {type_!r} is not one of {ENTITY_TYPES}")
     return spec
+
+
+def head_types(path: str | Path | None = None) -> dict[str, str]:
+    """Head word → type, from ``head_types`` of the cues file ("accuracy" → "Metric")."""
+    spec = read_cues(path)
+    return {w.lower(): t for t, words in spec.get("head_types", {}).items() for w in words}
 
 
 def _sentence_start(token: Token) -> bool:
@@ -128,6 +137,7 @@ class CueTagger:
         self.connectors = set(spec["connectors"])
         self.max_tokens = int(spec["max_name_tokens"])
         self.suffixes = model_suffixes()
+        self.heads = {w.lower(): t for t, ws in spec.get("head_types", {}).items() for w in ws}
         self.matcher = Matcher(nlp.vocab)
         self.by_id = {nlp.vocab.strings.add(name): cue for name, cue in self.cues.items()}
         for cue in self.cues.values():
@@ -225,6 +235,8 @@ class CueTagger:
             return ent.label_
         if cue.type is not None:
             return cue.type
+        if span[-1].lower_ in self.heads:
+            return self.heads[span[-1].lower_]
         return "Model" if looks_like_model(span) else "Method"
 
     def __call__(self, doc: Doc) -> Doc:

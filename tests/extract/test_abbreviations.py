@@ -140,3 +140,15 @@ def test_algorithm_helpers() -> None:
     assert not short_form_ok("M", require_upper=True)
     assert not short_form_ok("-MIM", require_upper=True)
     assert not short_form_ok("ABCDEFGHIJK", require_upper=True)
+
+
+def test_head_word_decides_the_type() -> None:
+    nlp = make_nlp([("Word Prediction Accuracy", "Method")])
+    doc = nlp("We report Word Prediction Accuracy (WPA). WPA rises.")
+    assert {label for _, label, _ in emitted(doc)} == {"Metric"}
+    off = spacy.blank("en")
+    off.tokenizer = make_tokenizer(off)
+    off.add_pipe("entity_ruler").add_patterns([{"label": "Method", "pattern": "WPA"}])
+    off.add_pipe("kg_abbreviations", config={"use_head_types": False})
+    doc = off("We report Word Prediction Accuracy (WPA).")
+    assert {label for _, label, _ in emitted(doc)} == {"Method"}
