@@ -1,8 +1,8 @@
 """Every ready query of ontology/queries/ gives the expected rows on the fixture graph.
 
-Each query runs on both engines: Oxigraph over a written output directory (what
-``kg query`` and ``kg serve`` use) and rdflib over the in-memory graph (what
-``KnowledgeGraph.sparql`` uses).
+Each query runs three ways: Oxigraph over a written output directory (what ``kg query``
+and ``kg serve`` use), Oxigraph in memory over the records (what ``KnowledgeGraph.sparql``
+uses), and rdflib's engine over the rdflib Graph.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from kg.graph.namespace import KG
-from kg.graph.rdf import entity_iri, paper_iri, write_rdf
+from kg.graph.rdf import entity_iri, paper_iri, to_rdf, write_rdf
 from kg.query import ready_queries, sparql
 from tests.query.minigraph import mini_graph
 
@@ -38,9 +38,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture(params=["oxigraph", "rdflib"])
+@pytest.fixture(params=["directory", "records", "rdflib"])
 def target(request: pytest.FixtureRequest, built: Path) -> Any:
-    return built if request.param == "oxigraph" else mini_graph()
+    return {"directory": built, "records": mini_graph(),
+            "rdflib": to_rdf(mini_graph())}[request.param]
 
 
 def run(target: Any, name: str, **bindings: Any) -> list[tuple]:

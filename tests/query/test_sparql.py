@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 
 from kg.errors import GraphError, UsageError
-from kg.graph.rdf import entity_iri, paper_iri, write_rdf
+from kg.graph.rdf import entity_iri, paper_iri, to_rdf, write_rdf
 from kg.graph.store import CACHE_DIR, directory_store
 from kg.query import Rows, run_cli_query, sparql
 from kg.query.command import parse_binding
@@ -30,9 +30,10 @@ def built(tmp_path: Path) -> Path:
     return out
 
 
-@pytest.fixture(params=["oxigraph", "rdflib"])
+@pytest.fixture(params=["directory", "records", "rdflib"])
 def target(request: pytest.FixtureRequest, built: Path) -> Any:
-    return built if request.param == "oxigraph" else mini_graph()
+    return {"directory": built, "records": mini_graph(),
+            "rdflib": to_rdf(mini_graph())}[request.param]
 
 
 def test_bindings_are_values_not_query_text(target: Any) -> None:
@@ -147,6 +148,14 @@ def test_cli_query_sources(built: Path, tmp_path: Path) -> None:
         run_cli_query(built, None)
     with pytest.raises(UsageError, match="no ready query named 'top-papers'"):
         run_cli_query(built, "top-papers")
+
+
+def test_records_are_loaded_into_memory_once() -> None:
+    from kg.query.sparql import memory_store
+
+    kg = mini_graph()
+    assert memory_store(kg) is memory_store(kg)
+    assert len(memory_store(kg)) == len(to_rdf(kg))
 
 
 def test_the_kg_query_command(built: Path) -> None:
