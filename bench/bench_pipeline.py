@@ -308,6 +308,33 @@ def component_profile(nlp: Any, texts: list[str], batch_size: int) -> dict[str, 
     return out
 
 
+def tune(inputs: list[Path], model: str | None, batch_sizes: list[int],
+         processes: list[int]) -> list[dict[str, Any]]:
+    """Extraction wall time for each (processes, batch size): what the defaults come from."""
+    from kg.distributed import PARTITION_SIZE, backend, pipeline
+    from kg.ingest import read_papers
+    from kg.pipeline import _partitions, texts_of
+
+    papers = read_papers(inputs)
+    texts = list(dict.fromkeys(t for t in texts_of(papers) if t.strip()))
+    pipeline(model)
+    rows = []
+    for procs in processes:
+        for size in batch_sizes:
+            runner = backend(n_process=procs, model=model, batch_size=size)
+            t0 = time.perf_counter()
+            for _ in runner.map(_partitions(texts, PARTITION_SIZE)):
+                pass
+            seconds = time.perf_counter() - t0
+            runner.close()
+            rows.append({"processes": procs, "batch_size": size, "seconds": round(seconds, 2),
+                         "abstracts_per_s": round(len(papers) / seconds, 1),
+                         "texts": len(texts)})
+            print(f"  {procs} proc, batch {size:>4}: {seconds:7.2f} s, "
+                  f"{len(papers) / seconds:6.1f} abstracts/s", file=sys.stderr, flush=True)
+    return rows
+
+
 # reporting --------------------------------------------------------------------------------
 def markdown(result: dict[str, Any]) -> str:
     """The markdown table of a run."""
@@ -357,6 +384,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=None, help="work directory (default: temp)")
     ap.add_argument("--no-html", action="store_true", help="skip the HTML stage")
     ap.add_argument("--cli", action="store_true", help="also time a cold `kg build`")
+    ap.add_argument("--tune", action="store_true",
+                    help="only time extraction for processes 1,2 x batch sizes 16..256")
     args = ap.parse_args(argv)
 
     work = args.work or Path(tempfile.mkdtemp(prefix="kg-bench-"))
@@ -382,6 +411,12 @@ def main(argv: list[str] | None = None) -> int:
         "model": args.model or "packaged",
         "command": "python bench/bench_pipeline.py " + " ".join(argv or sys.argv[1:]),
     }
+    if args.tune:
+        rows = tune(inputs, model, [16, 64, 256], [1, 2])
+        result["tuning"] = rows
+        (RESULTS / f"tune-{name}.json").write_text(json.dumps(result, indent=1) + "\n",
+                                                   encoding="utf-8")
+        return 0
     result.update(run_stages(inputs, work, model=model, n_process=args.processes,
                              batch_size=args.batch_size, html=not args.no_html))
     if args.cli:
