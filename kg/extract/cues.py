@@ -104,6 +104,10 @@ def _sentence_start(token: Token) -> bool:
     return prev.text in (".", "!", "?", ":", ";") or "\n" in prev.text_with_ws
 
 
+def _is_year(text: str) -> bool:
+    return len(text) == 4 and text.isdigit() and text[:2] in ("19", "20")
+
+
 def _has_letters(token: Token) -> bool:
     """At least two characters, one of them a letter: "T5" yes, "5" or "d" no."""
     return len(token.text) >= 2 and any(c.isalpha() for c in token.text)
@@ -138,6 +142,7 @@ class CueTagger:
         self.max_tokens = int(spec["max_name_tokens"])
         self.suffixes = model_suffixes()
         self.heads = {w.lower(): t for t, ws in spec.get("head_types", {}).items() for w in ws}
+        self.languages = {w.lower() for w in spec.get("languages", [])}
         self.matcher = Matcher(nlp.vocab)
         self.by_id = {nlp.vocab.strings.add(name): cue for name, cue in self.cues.items()}
         for cue in self.cues.values():
@@ -217,7 +222,9 @@ class CueTagger:
         if cue.needs_entity:
             return None
         found = self._name_after(doc, i)
-        return (*found, None) if found else None
+        if found is None or self._not_a_mention(doc, *found):
+            return None
+        return (*found, None)
 
     def _target_before(
         self, doc: Doc, end: int, ends: dict[int, Span], cue: Cue
@@ -228,7 +235,21 @@ class CueTagger:
         if cue.needs_entity:
             return None
         found = self._name_before(doc, end)
-        return (*found, None) if found else None
+        if found is None or self._not_a_mention(doc, *found):
+            return None
+        return (*found, None)
+
+    def _not_a_mention(self, doc: Doc, start: int, end: int) -> bool:
+        """A language pair ("English-German") or a cited author ("Li et al.", "Li (2011)")."""
+        parts = [p for t in doc[start:end] for p in t.lower_.split("-") if p]
+        if parts and all(p in self.languages for p in parts):
+            return True
+        after = [t.text for t in doc[end : end + 4]]
+        if after[:1] == ["and"]:  # "Zaidan and Smith (2011)": two authors
+            after = after[2:]
+        return bool(after) and (
+            after[0] == "et" or (after[0] == "(" and len(after) > 1 and _is_year(after[1]))
+        )
 
     def _label(self, span: Span, ent: Span | None, cue: Cue) -> str:
         if ent is not None and (cue.type is None or ent.label_ in ("Task", "Metric", cue.type)):

@@ -136,3 +136,8 @@ def test_bad_cue_files(tmp_path: Path) -> None:
     nlp = spacy.blank("en")
     with pytest.raises(ExtractError, match="bad token pattern"):
         nlp.add_pipe("kg_cues", config={"path": str(bad)})
+
+
+def test_language_pairs_and_citations_are_not_mentions(nlp: Language) -> None:
+    assert cues(nlp, "Results on English-German and French are good.") == []
+    assert cues(nlp, "It is compared to Zaidan and Smith (2011) and Koehn et al.") == []
