@@ -37,10 +37,11 @@ GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold"
 CORPORA = ("SciERC", "TDMSci", "GSAP-NER", "SciNLP")
 COMPONENTS = {"kg_abbreviations": "kg_abbrv", "kg_gazetteer": "kg_gazetteer", "kg_cues": "kg_cues"}
 _LINE = re.compile(r"^\S+\s+(strict|partial)\s+ALL\s+P=([\d.]+) R=([\d.]+) F1=([\d.]+)")
+_TYPE = re.compile(r"^\S+\s+strict\s+(\w+)\s+P=([\d.]+) R=[\d.]+ F1=[\d.]+\s+\(tp=(\d+) pred=(\d+)")
 
 
-def score(gold: Path, preds: list[dict]) -> dict[str, tuple[float, float, float]]:
-    """(P, R, F1) per kind from ``score.py``."""
+def score(gold: Path, preds: list[dict]) -> dict[str, tuple[float, ...]]:
+    """(P, R, F1) per kind from ``score.py``; ``"type:<T>"``: strict (P, tp, pred) per type."""
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as fh:
         for p in preds:
             fh.write(json.dumps(p) + "\n")
@@ -56,6 +57,9 @@ def score(gold: Path, preds: list[dict]) -> dict[str, tuple[float, float, float]
         m = _LINE.match(line)
         if m:
             res[m.group(1)] = (float(m.group(2)), float(m.group(3)), float(m.group(4)))
+        t = _TYPE.match(line)
+        if t and t.group(1) != "ALL" and int(t.group(4)):
+            res["type:" + t.group(1)] = (float(t.group(2)), int(t.group(3)), int(t.group(4)))
     return res
 
 
@@ -95,8 +99,11 @@ def main() -> None:
             ner.add_pipe(name)
 
     dump = args.dump.open("w") if args.dump else None
-    print("| corpus | component | mode | spans | strict P | strict R | partial P | F1 strict |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(
+        "| corpus | component | mode | spans | strict P | strict R | partial P | strict F1 "
+        "| strict P by type (spans) |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
     for corpus in args.corpus:
         _, dev = split(GOLD, corpus)
         with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as fh:
@@ -122,7 +129,7 @@ def main() -> None:
             n = sum(len(b["entities"]) for b in base)
             print(
                 f"| {corpus} | ents | - | {n} | {r['strict'][0]:.3f} | {r['strict'][1]:.3f} "
-                f"| {r['partial'][0]:.3f} | {r['strict'][2]:.3f} |"
+                f"| {r['partial'][0]:.3f} | {r['strict'][2]:.3f} | |"
             )
         for name in args.components:
             key = COMPONENTS[name]
@@ -159,9 +166,13 @@ def main() -> None:
                     continue
                 r = score(gold_path, preds)
                 n = sum(len(p["entities"]) for p in preds)
+                types = ", ".join(
+                    f"{k[5:]} {v[0]:.2f} ({v[2]})" for k, v in sorted(r.items()) if k[:5] == "type:"
+                )
                 print(
                     f"| {corpus} | {name} | {mode} | {n} | {r['strict'][0]:.3f} "
-                    f"| {r['strict'][1]:.3f} | {r['partial'][0]:.3f} | {r['strict'][2]:.3f} |"
+                    f"| {r['strict'][1]:.3f} | {r['partial'][0]:.3f} | {r['strict'][2]:.3f} "
+                    f"| {types} |"
                 )
         gold_path.unlink()
         print(f"<!-- {corpus}: {len(docs)} docs, pipeline {elapsed:.1f}s -->", flush=True)
