@@ -237,7 +237,8 @@ def main() -> None:
                         help="also time the export of the bundled graph")
     parser.add_argument("--workdir", type=Path, default=None,
                         help="where to write the N-Triples and the store (default: a temp dir)")
-    parser.add_argument("--json", type=Path, default=None, help="write the figures here")
+    parser.add_argument("--json", type=Path, default=None,
+                        help="write the figures here (default: bench/results/rdf-N.json)")
     args = parser.parse_args()
     report: dict[str, Any] = {}
     if args.papers:
@@ -249,8 +250,10 @@ def main() -> None:
                 report["store"] = bench_store(args.papers, args.repeat, Path(tmp))
     if args.export:
         report["export"] = bench_export(args.repeat)
-    if args.json:
-        args.json.write_text(json.dumps(report, indent=1), encoding="utf-8")
+    out = args.json or ROOT / "bench" / "results" / f"rdf-{args.papers}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    print(f"figures written to {out}")
 
 
 if __name__ == "__main__":
