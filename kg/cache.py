@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from kg.errors import OutputError
@@ -151,7 +151,7 @@ class MentionCache:
             raise OutputError(f"cannot write the extraction cache {path}: {err}; check the "
                               "output directory and free space") from err
 
-    def writer(self) -> object:
+    def writer(self) -> Callable[[object, Path], list[str]]:
         """A :data:`kg.export.WRITERS`-style writer that saves this cache into a build dir."""
 
         def write_cache(_graph: object, directory: Path) -> list[str]:

@@ -16,8 +16,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.model import Entity, Link, Mention, Merge, Paper, Problem
+
+if TYPE_CHECKING:
+    from kg.cache import MentionCache
 
 #: The stages of a build, in order, as named in ``BuildResult.timings``.
 STAGES: tuple[str, ...] = ("ingest", "extract", "resolve", "graph", "write")
@@ -229,7 +233,7 @@ def _partitions(texts: Iterable[str], size: int) -> Iterator[list[str]]:
         yield part
 
 
-def extract_stage(papers: Sequence[Paper], store: object, *, dask: str | None = None,
+def extract_stage(papers: Sequence[Paper], store: MentionCache, *, dask: str | None = None,
                   n_process: int | None = None, batch_size: int | None = None,
                   model: str | Path | None = None, progress: bool = False
                   ) -> tuple[dict[str, dict[str, list[Mention]]], int, int]:
@@ -240,10 +244,8 @@ def extract_stage(papers: Sequence[Paper], store: object, *, dask: str | None = 
     the mentions, and how many distinct non-empty texts were extracted or came from the cache;
     ``store`` (a :class:`kg.cache.MentionCache`) then holds every text of ``papers``.
     """
-    from kg.cache import MentionCache
     from kg.distributed import BATCH_SIZE, PARTITION_SIZE, backend
 
-    assert isinstance(store, MentionCache)
     todo: list[str] = []
     seen: set[str] = set()
     cached = 0
