@@ -377,6 +377,11 @@ def _write(data: list[Triple], path: Path, fmt: str, ox_data: list[Any] | None =
             prefixes = PREFIXES if fmt == "turtle" else None
             if ox_data is None:
                 ox_data = ox_triples(data)
+            if fmt == "turtle":  # all triples of a subject together, subjects in first-seen order
+                by_subject: dict[Any, list[Any]] = {}
+                for t in ox_data:
+                    by_subject.setdefault(t.subject, []).append(t)
+                ox_data = [t for group in by_subject.values() for t in group]
             ox.serialize(ox_data, str(path), rdf_format, prefixes=prefixes)
     except (OSError, ValueError) as err:
         raise GraphError(f"cannot write {path} as {fmt}: {err}") from err
