@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import unicodedata
 import warnings
@@ -107,6 +108,9 @@ def extraction_iri(component: str, version: str, *, base: str = str(ID)) -> URIR
 
 def confidence_literal(value: float) -> Literal:
     """``value`` rounded to 4 decimals as a canonical ``xsd:decimal`` literal."""
+    if not math.isfinite(float(value)):
+        raise GraphError(f"confidence {value!r} is not a finite number; links need a "
+                         "confidence between 0 and 1")
     text = f"{float(value):.4f}".rstrip("0")
     if text.endswith("."):
         text += "0"
@@ -167,7 +171,7 @@ def _paper_triples(paper: Paper, iri: URIRef, base: str) -> Iterator[Triple]:
         yield iri, DCTERMS.date, date_literal(paper.date)
     if paper.date_text:
         yield iri, KG.dateText, Literal(paper.date_text)
-    for name in paper.authors:
+    for name in (n for n in paper.authors if n.strip()):
         author = mint("author", " ".join(name.split()).casefold(), base=base)
         yield iri, DCTERMS.creator, author
         yield author, RDF.type, KG.Author
