@@ -40,6 +40,10 @@ class Arbiter:
         self.gazetteer_types = set(config.get("gazetteer_types", []))
         self.confidence: dict[str, dict[str, float]] = config["confidence"]
         self.generic = {g.lower() for g in config["generic"]}
+        ml = config.get("model_like", {})
+        self.model_like = bool(ml.get("enabled"))
+        self.model_like_max = int(ml.get("max_tokens", 3))
+        self.architectures = {a.lower() for a in ml.get("architectures", [])}
         self.determiners = sorted((d.lower() + " " for d in config["generic_determiners"]),
                                   key=len, reverse=True)
 
@@ -54,6 +58,19 @@ class Arbiter:
                     t = t[len(det):]
                     stripped = True
         return len(t) < 2 or t in self.generic or not any(c.isalpha() for c in t)
+
+    def looks_like_model(self, span: Span) -> bool:
+        """Whether a Method span is shaped like a trained model's name (RoBERTa, GPT-4, T5)."""
+        if len(span) > self.model_like_max:
+            return False
+        text = span.text
+        letters = "".join(c for c in text if c.isalpha())
+        if not letters or letters.lower() in self.architectures \
+                or text.lower() in self.architectures:
+            return False
+        mixed = any(c.isupper() for c in letters[1:]) and any(c.islower() for c in letters)
+        digits = any(c.isdigit() for c in text) and len(letters) >= 1
+        return mixed or digits
 
     def candidates(self, doc: Doc) -> dict[str, list[Span]]:
         """Candidate spans by source name."""
@@ -82,11 +99,14 @@ class Arbiter:
                     continue
                 if any(taken[s.start:s.end]) or self.is_generic(s.text):
                     continue
-                m = Span(doc, s.start, s.end, label=s.label_)
+                label = s.label_
+                if label == "Method" and self.model_like and self.looks_like_model(s):
+                    label = "Model"
+                m = Span(doc, s.start, s.end, label=label)
                 m._.kg_source = source
                 given = s._.kg_score if source != "ner" else None
                 m._.kg_score = float(given) if given is not None else \
-                    self.confidence.get(source, {}).get(s.label_, 0.5)
+                    self.confidence.get(source, {}).get(label, 0.5)
                 m._.kg_role = roles.get((s.start, s.end))
                 kept.append(m)
                 taken[s.start:s.end] = b"\x01" * (s.end - s.start)

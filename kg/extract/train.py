@@ -188,7 +188,7 @@ def dev_f1(nlp: Language, dev: dict[str, list[dict[str, Any]]]) -> dict[str, flo
 
 
 def train(gold_dir: str | Path, *, output: str | Path | None = None, seed: int = 0,
-          max_minutes: float | None = None, max_epochs: int = 12, eval_every: int = 400,
+          max_minutes: float | None = None, max_epochs: int = 12, eval_every: int = 250,
           patience: int = 6) -> Path:
     """Train the NER and write the best checkpoint (mean dev strict F1) to ``output``."""
     t0 = time.time()
@@ -219,7 +219,7 @@ def train(gold_dir: str | Path, *, output: str | Path | None = None, seed: int =
                 f1s = dev_f1(nlp, dev)
                 mean = sum(f1s.values()) / len(f1s)
                 history.append({"step": step, "epoch": epoch, "minutes": (time.time() - t0) / 60,
-                                "loss": losses.get("ner", 0.0), **f1s, "mean": mean})
+                                "loss": float(losses.get("ner", 0.0)), **f1s, "mean": mean})
                 print("kg train: " + json.dumps(history[-1]), file=sys.stderr, flush=True)
                 if mean > best:
                     best, bad = mean, 0
