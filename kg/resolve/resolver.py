@@ -88,6 +88,11 @@ def _slug(tokens: Sequence[str]) -> str:
     return slug
 
 
+def _groups(entity: Entity) -> set[str]:
+    """The type groups an entity was voted into (Method and Model are one group)."""
+    return {_COMPATIBLE.get(t, t) for t in [entity.type, *entity.type_votes]}
+
+
 def _merge_reason(a: str, b: str) -> str:
     fa, fb = (re.sub(r"[\W_]", "", s.lower()) for s in (a, b))
     if fa == fb:
@@ -352,8 +357,7 @@ class _Resolver:
                 if hit is None or hit[0] == entity.id:
                     continue
                 parent, parent_tokens, extra = hit
-                if _COMPATIBLE.get(by_id[parent].type, by_id[parent].type) != _COMPATIBLE.get(
-                        entity.type, entity.type):
+                if not _groups(by_id[parent]) & _groups(entity):
                     continue
                 if found is None or len(parent_tokens) > found[0]:
                     found = (len(parent_tokens), parent, extra)

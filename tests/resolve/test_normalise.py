@@ -69,13 +69,19 @@ def test_spelling_variants_fuzzy_merge():
     assert decide(a, b, 97.7) == ("merge", "fuzzy")
     a, b = name("Tranformer-XL"), name("Transformer-XL")
     assert decide(a, b, 95.0) == ("merge", "fuzzy")
+    a, b = name("Layer-wise Ensemble of Different Views"), name("Layer-wise Ensemble of VIews")
+    assert decide(a, b, 98.7)[0] == "keep-apart"  # a word fewer
+    b = name("Layer-wise Ensemble of different VIews")
+    assert decide(a, b, 98.7) == ("merge", "fuzzy")
 
 
 @pytest.mark.parametrize("text", ["our model", "the dataset", "this approach", "baselines",
                                   "method", "model", "state-of-the-art models", "Our method",
                                   "the proposed framework", "existing methods", "LLMs",
                                   "large language models", "These models", "a new benchmark",
-                                  "prior work", "2023", "(a)", "it", "SOTA methods"])
+                                  "prior work", "2023", "(a)", "it", "SOTA methods",
+                                  "model size", "generalization", "fine-tune",
+                                  "computational cost", "Among them", "300B", "fine-"])
 def test_generic_mentions_have_no_name(text):
     assert name(text) is None
 

@@ -219,3 +219,15 @@ def test_previous_build_keeps_an_ambiguous_acronym_ambiguous(corpus, resolution)
     assert [e.to_dict() for e in seeded.entities] == [e.to_dict() for e in resolution.entities]
     bare = [e for e in seeded.entities if e.label == "CL"]
     assert [e.papers for e in bare] == [["p6"]]
+
+
+def test_variant_link_tolerates_a_mistyped_broader_entity():
+    text = "LLaMA is open. Llama is small. LLaMA again. Llama-3 is newer."
+    rows = [("LLaMA", "Dataset", 0), ("Llama", "Model", 15), ("LLaMA", "Dataset", 31),
+            ("Llama-3", "Model", 44)]
+    found = [Mention(s, s + len(t), ty, t, 0.9, "ner") for t, ty, s in rows]
+    assert all(text[m.start:m.end] == m.text for m in found)
+    r = resolve([Paper("p", "T", text)], {"p": {"abstract": found}})
+    by_label = {e.label: e for e in r.entities}
+    assert by_label["LLaMA"].type == "Dataset"  # outvoted, but once voted a Model
+    assert by_label["Llama-3"].broader == [by_label["LLaMA"].id]
