@@ -47,6 +47,7 @@ class Name:
     Attributes
     ----------
     surface: the cleaned surface form (kept as an alias).
+    core: the surface without a trailing generic head ("ImageNet" of "ImageNet dataset").
     tokens: lower-case, accent-folded tokens; letters and digits split ("llama", "2").
     key: the matching key; equal keys are the same name.
     """
@@ -54,6 +55,11 @@ class Name:
     surface: str
     tokens: tuple[str, ...]
     key: str
+    core: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.core:
+            object.__setattr__(self, "core", self.surface)
 
     @property
     def digits(self) -> tuple[str, ...]:
@@ -199,7 +205,8 @@ def name(text: str) -> Name | None:
     surface = clean(text)
     if not surface or surface[0] in "-/" or surface[-1] in "-/" or is_generic(surface):
         return None  # generic, or a fragment ("fine-")
-    tokens = tokenize(_strip_head(surface))
+    core = _strip_head(surface)
+    tokens = tokenize(core)
     if not tokens or all(t[0].isdigit() for t in tokens):
         return None  # nothing, or a bare quantity ("200B")
-    return Name(surface, tokens, key_of(tokens))
+    return Name(surface, tokens, key_of(tokens), core)

@@ -263,6 +263,7 @@ class _Resolver:
         drafts = []
         for root, indices in by_root.items():
             surfaces = Counter(occurrences[i].name.surface for i in indices)
+            cores = Counter(occurrences[i].name.core for i in indices)
             votes = Counter(occurrences[i].mention.type for i in indices)
             weight = Counter()
             for i in indices:
@@ -271,8 +272,9 @@ class _Resolver:
             aliases = set(surfaces)
             for member in self._members(root):
                 aliases |= self.virtual.get(member, set())
-            label = self._label(root, surfaces, [nodes[i] for i in indices],
-                                [occurrences[i].name.surface for i in indices])
+            label = self._label(root, cores, [nodes[i] for i in indices],
+                                [occurrences[i].name.core for i in indices])
+            aliases.add(label)
             claimed = Counter(previous_ids[m] for m in self._members(root) if m in previous_ids)
             drafts.append((root, indices, etype, label, aliases, votes, claimed, surfaces))
         ids = self._ids(drafts)

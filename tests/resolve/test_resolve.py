@@ -231,3 +231,15 @@ def test_variant_link_tolerates_a_mistyped_broader_entity():
     by_label = {e.label: e for e in r.entities}
     assert by_label["LLaMA"].type == "Dataset"  # outvoted, but once voted a Model
     assert by_label["Llama-3"].broader == [by_label["LLaMA"].id]
+
+
+def test_label_drops_a_generic_head():
+    text = "The Llama-2 architecture and the LLaMA2 architecture differ; ImageNet dataset."
+    rows = [("Llama-2 architecture", "Model"), ("LLaMA2 architecture", "Model"),
+            ("ImageNet dataset", "Dataset")]
+    found = [Mention(text.index(t), text.index(t) + len(t), ty, t, 0.9, "ner") for t, ty in rows]
+    r = resolve([Paper("p", "T", text)], {"p": {"abstract": found}})
+    labels = {e.id: (e.label, e.aliases) for e in r.entities}
+    assert labels["model/llama-2"] == ("Llama-2", ["Llama-2", "Llama-2 architecture",
+                                                   "LLaMA2 architecture"])
+    assert labels["dataset/imagenet"] == ("ImageNet", ["ImageNet", "ImageNet dataset"])
