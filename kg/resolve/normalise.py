@@ -160,6 +160,12 @@ def _name_like(text: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=1)
+def _multiword_modifiers() -> re.Pattern[str]:
+    phrases = sorted((m for m in generic_words().modifiers if " " in m), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, phrases)) + r")(?![\w-])")
+
+
 def is_generic(surface: str) -> bool:
     """True when ``surface`` names nothing in particular ("our model", "baselines").
 
@@ -170,8 +176,7 @@ def is_generic(surface: str) -> bool:
     text = " ".join(_DASHES.sub("-", surface).lower().split()).strip(_EDGE_PUNCT)
     if not any(c.isalpha() for c in text) or len(text) < 2 or text in words_.phrases:
         return True
-    for phrase in sorted((m for m in words_.modifiers if " " in m), key=len, reverse=True):
-        text = re.sub(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", " ", text)
+    text = _multiword_modifiers().sub(" ", text)
     words = [w for w in text.split() if w not in words_.determiners]
     while words and words[0] in words_.modifiers:
         words = words[1:]
