@@ -126,10 +126,14 @@ def test_the_graph_conforms_to_the_shapes(graph: Graph) -> None:
     evidence = sorted(broken.subjects(RDF.type, KG.Evidence))[0]
     broken.remove((evidence, KG.sentence, None))
     broken.add((entity_iri("method:lora"), RDF.type, KG.Model))
+    broken.remove((paper_iri("doi:10.1000/x y#z"), KG.proposes, None))
+    broken.add((paper_iri("arxiv:2401.00002"), KG.uses, entity_iri("model:vit-x")))
     conforms, _, text = pyshacl.validate(broken, shacl_graph=shapes, ont_graph=ontology,
                                          inference="none", advanced=True)
     assert not conforms
     assert "sentence" in text and "Xone" in text
+    assert "reifies a link that is not asserted" in text
+    assert "has no kg:Evidence" in text and "model-vit-x" in text
 
 
 def test_files_reparse_isomorphic_with_rdflib_and_oxigraph(graph: Graph, tmp_path: Path) -> None:
