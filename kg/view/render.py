@@ -10,6 +10,7 @@ put into the page with ``textContent`` only.
 from __future__ import annotations
 
 import json
+import math
 import re
 from functools import cache
 from importlib import resources
@@ -95,10 +96,12 @@ def vis_scene(scene: dict[str, Any], styles: dict[str, dict[str, str]]) -> dict[
     net = Network(directed=True, cdn_resources="in_line")
     for node in scene["nodes"]:
         extra = {"date": node["date"]} if node.get("date") else {}
-        # Colours come from the per-type groups of the options (see ``vis_options``).
+        # Colours come from the per-type groups of the options (see ``vis_options``); size
+        # and label grow with the square root of the degree, so hubs do not dwarf the rest.
         net.add_node(node["id"], label=node["label"] or node["id"],
                      shape=styles[node["type"]]["shape"], group=node["type"],
-                     value=node["degree"], x=node["x"], y=node["y"], type=node["type"], **extra)
+                     value=round(math.sqrt(node["degree"]), 3), degree=node["degree"],
+                     x=node["x"], y=node["y"], type=node["type"], **extra)
     known = set(net.node_ids)
     for edge in scene["edges"]:
         if edge["from"] in known and edge["to"] in known:

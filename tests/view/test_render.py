@@ -79,7 +79,7 @@ def test_scenes_are_pyvis_records(html: dict[str, str]) -> None:
     data = page_data(html["graph.html"])
     node = next(n for n in data["scenes"]["graph"]["nodes"] if n["id"] == "d:gsm8k")
     assert node["shape"] == "triangle" and node["group"] == "Dataset"
-    assert node["value"] == 3 and isinstance(node["x"], float)
+    assert node["degree"] == 3 and node["value"] == 1.732 and isinstance(node["x"], float)
     assert data["options"]["physics"]["enabled"] is False
     assert data["options"]["groups"]["Dataset"]["color"]["background"] == "#3aa55d"
     ego = page_data(html["ego.html"])

@@ -278,7 +278,7 @@
       if (best >= 0) found.push({node: n, score: best});
     });
     found.sort(function (a, b) {
-      return b.score - a.score || b.node.value - a.node.value ||
+      return b.score - a.score || b.node.degree - a.node.degree ||
         (a.node.label < b.node.label ? -1 : 1);
     });
     return found.slice(0, 12).map(function (f) { return f.node; });
