@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -54,6 +55,17 @@ def oxigraph_binary() -> str:
         raise ServeError("the Oxigraph server is not installed; install it with "
                          "`pip install oxigraph` (a dependency of kg)")
     return found
+
+
+def _die_with_parent() -> None:
+    """In the engine's process, before exec: on Linux, get SIGTERM when kg exits."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PDEATHSIG
+        except OSError:
+            pass
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -116,7 +128,7 @@ class Endpoint:
                    "--bind", f"{upstream[0]}:{upstream[1]}",
                    "--timeout-s", str(math.ceil(self.timeout) + 1)]
         self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.PIPE)
+                                         stderr=subprocess.PIPE, preexec_fn=_die_with_parent)
         try:
             self._wait_ready(upstream)
             try:
@@ -214,9 +226,16 @@ def serve(directory: str | Path, *, host: str = "127.0.0.1", port: int = 7878,
           f"at most {limit} results); Ctrl-C stops it", file=sys.stderr, flush=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"kg: warning: listening on {host}, not only on this machine", file=sys.stderr)
+    def terminate(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, terminate) if main else None
     try:
         endpoint.serve_forever()
     except KeyboardInterrupt:
         print("kg: endpoint stopped", file=sys.stderr)
     finally:
         endpoint.stop()
+        if main:
+            signal.signal(signal.SIGTERM, previous)

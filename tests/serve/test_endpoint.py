@@ -192,7 +192,30 @@ def test_a_taken_port(built: Path, endpoint: Endpoint) -> None:
         Endpoint(built, port=endpoint.port).start()
 
 
-def test_kg_serve_command_until_ctrl_c(built: Path) -> None:
+def _engines(parent: int) -> set[int]:
+    """Process ids of the running oxigraph servers started by ``parent`` (Linux /proc)."""
+    found = set()
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        if (cmdline and cmdline[0].endswith(b"oxigraph") and "State:\tZ" not in status
+                and f"PPid:\t{parent}\n" in status):
+            found.add(int(entry.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_kg_serve_command_until_stopped(built: Path, stop: signal.Signals) -> None:
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     process = subprocess.Popen([sys.executable, "-m", "kg", "serve", str(built), "--port",
@@ -208,9 +231,13 @@ def test_kg_serve_command_until_ctrl_c(built: Path) -> None:
         else:
             pytest.fail("kg serve did not answer")
         assert len(result["results"]["bindings"]) == 3
-        process.send_signal(signal.SIGINT)
+        engines = _engines(process.pid)
+        assert engines
+        process.send_signal(stop)
         assert process.wait(timeout=20) == 0
         assert b"endpoint stopped" in process.stderr.read()
+        time.sleep(0.5)
+        assert not [pid for pid in engines if _running(pid)], "oxigraph outlived kg serve"
     finally:
         if process.poll() is None:
             process.kill()
