@@ -232,7 +232,7 @@ def test_kg_serve_command_until_stopped(built: Path, stop: signal.Signals) -> No
             pytest.fail("kg serve did not answer")
         assert len(result["results"]["bindings"]) == 3
         engines = _engines(process.pid)
-        assert engines
+        assert engines or not Path("/proc").is_dir()
         process.send_signal(stop)
         assert process.wait(timeout=20) == 0
         assert b"endpoint stopped" in process.stderr.read()
