@@ -68,9 +68,29 @@ class Arbiter:
         if not letters or letters.lower() in self.architectures \
                 or text.lower() in self.architectures:
             return False
-        mixed = any(c.isupper() for c in letters[1:]) and any(c.islower() for c in letters)
-        digits = any(c.isdigit() for c in text) and len(letters) >= 1
+        # mixed case inside one word (RoBERTa, LLaMA, MoCo), or letters with digits (GPT-4)
+        mixed = any(any(c.isupper() for c in t.text[1:]) and any(c.islower() for c in t.text)
+                    for t in span)
+        digits = any(c.isdigit() for c in text)
         return mixed or digits
+
+    @staticmethod
+    def harmonise_abbreviations(doc: Doc, kept: list[Span]) -> None:
+        """Give every kept short form of an abbreviation the type of its kept long form."""
+        pairs = doc._.kg_abbreviations if doc.has_extension("kg_abbreviations") else None
+        if not pairs:
+            return
+        by_tokens = {(m.start, m.end): m for m in kept}
+        for short, long in pairs:
+            lf = by_tokens.get((long.start, long.end))
+            if lf is None:
+                continue
+            for i, m in enumerate(kept):
+                if m.text == short.text and m.label_ != lf.label_:
+                    fixed = Span(doc, m.start, m.end, label=lf.label_)
+                    fixed._.kg_source, fixed._.kg_score, fixed._.kg_role = \
+                        m._.kg_source, m._.kg_score, m._.kg_role
+                    kept[i] = fixed
 
     def candidates(self, doc: Doc) -> dict[str, list[Span]]:
         """Candidate spans by source name."""
@@ -111,6 +131,7 @@ class Arbiter:
                 kept.append(m)
                 taken[s.start:s.end] = b"\x01" * (s.end - s.start)
         kept.sort(key=lambda x: x.start)
+        self.harmonise_abbreviations(doc, kept)
         doc.spans[MENTIONS_KEY] = kept
         return doc
 
