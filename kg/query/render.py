@@ -13,7 +13,7 @@ from rdflib import BNode, Graph, URIRef
 
 from kg.errors import UsageError
 from kg.graph.namespace import PREFIXES
-from kg.query.sparql import Rows
+from kg.query.sparql import Rows, to_python
 
 #: The ``--format`` values of ``kg query``.
 FORMATS: tuple[str, ...] = ("table", "csv", "json")
@@ -80,9 +80,9 @@ def render(result: Rows | bool | Graph, fmt: str = "table") -> str:
     if isinstance(result, Graph):
         if fmt == "table":
             return result.serialize(format="turtle").rstrip()
+        triples = sorted(result, key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
         result = Rows(["subject", "predicate", "object"],
-                      sorted((s, p, o.toPython() if hasattr(o, "toPython") else o)
-                             for s, p, o in result))
+                      [(s, p, to_python(o)) for s, p, o in triples])
     if fmt == "table":
         return table(result)
     if fmt == "csv":
