@@ -109,11 +109,14 @@ def scene(
     top: int,
     center: str | None = None,
     keep_first: Iterable[str] = (),
+    paper_labels: bool = False,
 ) -> dict[str, Any]:
     """One drawable network: the ``nodes`` with the links among them, laid out.
 
     When there are more than ``top`` nodes, the best connected are kept (``center`` and
-    ``keep_first`` before the others) and ``note`` says what was left out.
+    ``keep_first`` before the others) and ``note`` says what was left out. Papers are
+    drawn without a label unless ``paper_labels`` (long titles would cover the entity
+    names); their titles show on hover, in search and in the panel.
     """
     wanted = list(dict.fromkeys(nodes))
     left_out: list[str] = []
@@ -139,7 +142,7 @@ def scene(
         label = rec.label(node)
         item: dict[str, Any] = {
             "id": node,
-            "label": _short(label) if kind == PAPER else label,
+            "label": label if kind != PAPER else _short(label) if paper_labels else "",
             "type": kind,
             "degree": rec.degree(node),
             "x": pos[node][0],
@@ -356,7 +359,7 @@ def ego_scene(rec: Records, center: str, *, radius: int = 2, top: int = 150) -> 
         rings.append(rec.by_degree(ring))
     ordered = [n for ring in rings for n in ring]
     return scene(rec, ordered, title=rec.label(center), top=top, center=center,
-                 keep_first=ordered[: top])
+                 keep_first=ordered[: top], paper_labels=True)
 
 
 def ego_page(rec: Records, centers: Iterable[str], *, radius: int = 2,

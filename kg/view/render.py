@@ -102,6 +102,9 @@ def vis_scene(scene: dict[str, Any], styles: dict[str, dict[str, str]]) -> dict[
                      shape=styles[node["type"]]["shape"], group=node["type"],
                      value=round(math.sqrt(node["degree"]), 3), degree=node["degree"],
                      x=node["x"], y=node["y"], type=node["type"], **extra)
+    for record, node in zip(net.nodes, scene["nodes"]):
+        if not node["label"]:
+            del record["label"]  # pyvis labels a node with its id when given none
     known = set(net.node_ids)
     for edge in scene["edges"]:
         if edge["from"] in known and edge["to"] in known:

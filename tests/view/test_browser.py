@@ -151,6 +151,13 @@ def test_click_opens_the_panel_with_the_evidence(watched: Watched, site: Path) -
     marks = page.locator("#panel .abstract mark").all_inner_texts()
     assert marks == ["QuickLoRA", "LLaMA-2", "GSM8K", "accuracy", "MMLU"]
     assert "https://github.com/example/quicklora" in page.inner_text("#panel .urls")
+    # The selection dims what is not linked to it, until the panel closes.
+    opacity = "window.kgView.nodes.get('{}').opacity"
+    assert page.evaluate(opacity.format("d:gsm8k")) == 1
+    assert page.evaluate(opacity.format("mo:vit22b")) < 0.5
+    page.click("#panel-close")
+    assert page.evaluate(opacity.format("mo:vit22b")) == 1
+    click_node(page, "p1")
     # A linked entity in the panel selects that node.
     page.get_by_role("button", name="◆ LLaMA-2").click()
     assert page.inner_text("#panel-title") == "LLaMA-2"

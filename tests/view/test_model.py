@@ -143,3 +143,13 @@ def test_an_unknown_entity_type_gets_the_fallback_style(graph: FixtureGraph) -> 
     assert node["type"] == "Entity"
     assert page["legend"][-1]["type"] == "Entity"
     assert page["info"]["o:thing"]["type"] == "Software"
+
+
+def test_papers_are_labelled_in_ego_views_only(graph: FixtureGraph) -> None:
+    rec = model.Records.from_graph(graph)
+    whole = model.graph_page(rec, top=100)["scenes"]["graph"]["nodes"]
+    assert {n["label"] for n in whole if n["type"] == "Paper"} == {""}
+    assert {n["label"] for n in whole if n["id"] == "d:gsm8k"} == {"GSM8K"}
+    ego = model.ego_scene(rec, "d:gsm8k")["nodes"]
+    labels = {n["id"]: n["label"] for n in ego}
+    assert labels["p1"] == "LoRA adapters for large language models"

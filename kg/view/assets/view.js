@@ -64,6 +64,7 @@
     var scene = data.scenes[key];
     var built = buildScene(key);
     current = key;
+    dimmed = false;
     nodes.clear();
     edges.clear();
     nodes.add(built.nodes);
@@ -167,9 +168,30 @@
     return a;
   }
 
+  // Selecting a node dims everything but it and its neighbours.
+  var dimmed = false;
+  function highlight(id) {
+    var keep = new Set([id]);
+    adjacency.get(id).forEach(function (m) { keep.add(m); });
+    nodes.update(data.scenes[current].nodes.map(function (n) {
+      return keep.has(n.id) ? {id: n.id, opacity: 1, font: {color: "#1d2430"}}
+                            : {id: n.id, opacity: 0.15, font: {color: "rgba(29,36,48,0.18)"}};
+    }));
+    dimmed = true;
+  }
+
+  function unhighlight() {
+    if (!dimmed || current === null) return;
+    nodes.update(data.scenes[current].nodes.map(function (n) {
+      return {id: n.id, opacity: 1, font: {color: "#1d2430"}};
+    }));
+    dimmed = false;
+  }
+
   function showPanel(id) {
     var d = info.get(id);
     if (!d) return;
+    if (adjacency.has(id)) highlight(id);
     panelBody.replaceChildren();
     var kind = el("p", (styles[d.type] ? styles[d.type].symbol + " " : "") + d.type, "kind");
     if (styles[d.type]) kind.style.color = styles[d.type].border;
@@ -235,6 +257,7 @@
   }
 
   function hidePanel() {
+    unhighlight();
     panel.hidden = true;
     delete panel.dataset.node;
   }
@@ -266,7 +289,8 @@
     var found = [];
     data.scenes[current].nodes.forEach(function (n) {
       var d = info.get(n.id);
-      var names = [n.label, d ? d.title : ""].concat(d && d.aliases ? d.aliases : []);
+      var names = [n.label, d ? d.title : ""].concat(d && d.aliases ? d.aliases : [])
+        .filter(function (name) { return name; });
       var best = -1;
       names.forEach(function (name) {
         var at = String(name).toLowerCase().indexOf(q);
@@ -279,7 +303,7 @@
     });
     found.sort(function (a, b) {
       return b.score - a.score || b.node.degree - a.node.degree ||
-        (a.node.label < b.node.label ? -1 : 1);
+        (a.node.id < b.node.id ? -1 : 1);
     });
     return found.slice(0, 12).map(function (f) { return f.node; });
   }
