@@ -139,7 +139,7 @@ def train(gold_dir: Path, output: Path | None, seed: int, max_minutes: float | N
 @click.option("--file", "query_file", type=click.Path(exists=True, path_type=Path),
               help="Read the SPARQL query from this file.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True)
+              show_default=True, help="How to print the results.")
 @click.option("--bind", multiple=True, metavar="NAME=VALUE",
               help="Bind a variable (IRIs in <...>, else a literal); repeatable.")
 def query(directory: Path, query: str | None, query_file: Path | None, fmt: str,
@@ -152,8 +152,9 @@ def query(directory: Path, query: str | None, query_file: Path | None, fmt: str,
 
 @cli.command()
 @click.argument("directory", type=click.Path(exists=True, path_type=Path))
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=7878, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; loopback by default.")
+@click.option("--port", default=7878, show_default=True, help="TCP port to listen on.")
 @click.option("--timeout", default=30.0, show_default=True, help="Query timeout in seconds.")
 @click.option("--limit", default=10000, show_default=True, help="Result cap (rows).")
 def serve(directory: Path, host: str, port: int, timeout: float, limit: int) -> None:
