@@ -14,20 +14,6 @@ from click.testing import CliRunner
 FIXTURES = Path(__file__).parent / "ingest" / "fixtures"
 
 
-def _stages_importable() -> bool:
-    try:
-        from kg.extract import extract_papers  # noqa: F401
-        from kg.graph import KnowledgeGraph  # noqa: F401
-        from kg.resolve import resolve  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-pytestmark = pytest.mark.skipif(not _stages_importable(),
-                                reason="the extract/resolve/graph stages are not importable yet")
-
-
 def run(*args: str):
     from kg.cli import cli
 
