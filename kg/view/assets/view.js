@@ -175,7 +175,7 @@
     adjacency.get(id).forEach(function (m) { keep.add(m); });
     nodes.update(data.scenes[current].nodes.map(function (n) {
       return keep.has(n.id) ? {id: n.id, opacity: 1, font: {color: "#1d2430"}}
-                            : {id: n.id, opacity: 0.15, font: {color: "rgba(29,36,48,0.18)"}};
+                            : {id: n.id, opacity: 0.25, font: {color: "rgba(29,36,48,0.25)"}};
     }));
     dimmed = true;
   }
