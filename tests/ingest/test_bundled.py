@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kg.ingest import bundled_listings, read_papers
-from tests.conftest import SHARED_LISTINGS
+
+#: The shared corpus beside the repository (CI clones main with shared/ beside it).
+SHARED_LISTINGS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "hf-daily-papers"
 
 
 def test_five_bundled_listings_found_through_the_package():
