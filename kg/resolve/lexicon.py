@@ -26,6 +26,8 @@ class GenericWords:
     modifiers: frozenset[str]
     heads: frozenset[str]
     name_heads: frozenset[str]
+    task_heads: frozenset[str]
+    dangling: frozenset[str]
     phrases: frozenset[str]
 
 
@@ -50,10 +52,11 @@ def _lines(path: Path) -> list[tuple[int, str]]:
 
 @cache
 def generic_words(path: Path | None = None) -> GenericWords:
-    """Read ``generic.txt``: its ``[determiners]``, ``[modifiers]``, ``[heads]``, ``[name-heads]``
-    and ``[phrases]`` sections."""
+    """Read ``generic.txt``: its ``[determiners]``, ``[modifiers]``, ``[heads]``, ``[name-heads]``,
+    ``[task-heads]``, ``[dangling]`` and ``[phrases]`` sections."""
     path = path or DATA_DIR / "generic.txt"
-    names = ("determiners", "modifiers", "heads", "name-heads", "phrases")
+    names = ("determiners", "modifiers", "heads", "name-heads", "task-heads", "dangling",
+             "phrases")
     sections: dict[str, set[str]] = {name: set() for name in names}
     current: set[str] | None = None
     for number, line in _lines(path):

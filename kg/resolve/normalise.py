@@ -48,6 +48,7 @@ class Name:
     ----------
     surface: the cleaned surface form (kept as an alias).
     core: the surface without a trailing generic head ("ImageNet" of "ImageNet dataset").
+    full_key: the key of the whole surface, head included.
     tokens: lower-case, accent-folded tokens; letters and digits split ("llama", "2").
     key: the matching key; equal keys are the same name.
     """
@@ -56,10 +57,13 @@ class Name:
     tokens: tuple[str, ...]
     key: str
     core: str = ""
+    full_key: str = ""
 
     def __post_init__(self) -> None:
         if not self.core:
             object.__setattr__(self, "core", self.surface)
+        if not self.full_key:
+            object.__setattr__(self, "full_key", self.key)
 
     @property
     def digits(self) -> tuple[str, ...]:
@@ -94,11 +98,13 @@ def clean(text: str) -> str:
         text = paren.group(1)
     text = text.strip(_EDGE_PUNCT)
     text = _POSSESSIVE.sub("", text).strip(_EDGE_PUNCT)
-    determiners = generic_words().determiners
+    lists = generic_words()
     words = text.split(" ")
-    while len(words) > 1 and words[0].lower() in determiners:
+    while len(words) > 1 and words[0].lower() in lists.determiners:
         words = words[1:]
-    return " ".join(words)
+    while len(words) > 1 and words[-1].lower() in lists.dangling:
+        words = words[:-1]
+    return " ".join(words).strip(_EDGE_PUNCT)
 
 
 def _fold(text: str) -> str:
@@ -192,15 +198,17 @@ def is_generic(surface: str) -> bool:
 
 
 def _strip_head(surface: str) -> str:
-    heads = generic_words().name_heads
+    lists = generic_words()
     words = surface.split(" ")
     for size in (2, 1):
         if len(words) > size:
             tail = " ".join(words[-size:]).lower()
-            if _singular(tail, tail) in heads or tail in heads:
-                rest = " ".join(words[:-size])
-                if _name_like(rest):
-                    return rest
+            rest = " ".join(words[:-size])
+            if _singular(tail, tail) in lists.task_heads and not is_generic(rest):
+                return rest
+            if (_singular(tail, tail) in lists.name_heads or tail in lists.name_heads) and (
+                    _name_like(rest)):
+                return rest
     return surface
 
 
@@ -214,4 +222,5 @@ def name(text: str) -> Name | None:
     tokens = tokenize(core)
     if not tokens or all(t[0].isdigit() for t in tokens):
         return None  # nothing, or a bare quantity ("200B")
-    return Name(surface, tokens, key_of(tokens), core)
+    full_key = key_of(tokenize(surface)) if core != surface else ""
+    return Name(surface, tokens, key_of(tokens), core, full_key)

@@ -194,6 +194,16 @@ class _Resolver:
             for a, b in zip(nodes, nodes[1:]):
                 self.join(a, b, "previous-build", 100.0)
 
+    def heads(self) -> None:
+        """Join a name to the head-stripped form of the same words ("Diffusion Models" was not
+        stripped where "DiffusION models" was: both are one name)."""
+        stripped = {nm.full_key: node for node, nm in self.names.items()
+                    if nm.full_key != nm.key and not node.startswith("=")}
+        for node, nm in list(self.names.items()):
+            other = stripped.get(nm.key)
+            if other is not None and other != node and not node.startswith("="):
+                self.join(node, other, "normalised-form", 100.0)
+
     def fuzzy(self) -> None:
         keyed = {node: nm for node, nm in self.names.items() if not node.startswith("=")}
         for score, a, b in candidates(keyed, CANDIDATE_THRESHOLD):
@@ -447,6 +457,7 @@ def resolve(papers: list[Paper], mentions: dict[str, dict[str, list[Mention]]], 
     resolver.find_definitions()
     resolver.apply_overrides()
     resolver.apply_previous()
+    resolver.heads()
     resolver.fuzzy()
     nodes = resolver.acronyms(occurrences)
     entities, node_entity, token_sets = resolver.entities(occurrences, nodes)

@@ -17,6 +17,8 @@ SAME = [
     ("TÜLU 2", "Tulu-2", "TULU2"),
     ("GNNs", "GNN"),
     ("Masked Image Modeling (MIM)", "masked image modeling"),
+    ("In-Context Learning", "in-context learning of"), ("Linear Expansion", "Linear Expansion of"),
+    ("classification task", "classification", "classification tasks"), ("NLU tasks", "NLU"),
     # spellings found in the bundled listings
     ("LLaMav2-7B", "Llama-2-7B", "LLaMA 2 7B"), ("LLaMa 3", "LLaMA3", "Llama 3"),
     ("ImageNet-1K", "ImageNet-1k", "ImageNet 1K"), ("Qwen 2.5", "Qwen2.5"), ("GPT3", "GPT-3"),

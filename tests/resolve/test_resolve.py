@@ -243,3 +243,17 @@ def test_label_drops_a_generic_head():
     assert labels["model/llama-2"] == ("Llama-2", ["Llama-2", "Llama-2 architecture",
                                                    "LLaMA2 architecture"])
     assert labels["dataset/imagenet"] == ("ImageNet", ["ImageNet", "ImageNet dataset"])
+
+
+def test_head_stripping_does_not_depend_on_case():
+    # an inner capital makes the first name-like, so its head is dropped; the second is
+    # the same words in title case and must land in the same entity
+    text = ("Knowledge INtegration and Diversion in diffusion models. "
+            "Knowledge Integration and Diversion in Diffusion Models.")
+    rows = ["Knowledge INtegration and Diversion in diffusion models",
+            "Knowledge Integration and Diversion in Diffusion Models"]
+    found = [Mention(text.index(t), text.index(t) + len(t), "Method", t, 0.9, "ner")
+             for t in rows]
+    r = resolve([Paper("p", "T", text)], {"p": {"abstract": found}})
+    assert len(r.entities) == 1
+    assert any(m.reason == "normalised-form" and m.decision == "merge" for m in r.merges)
