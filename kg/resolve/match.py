@@ -3,8 +3,10 @@
 Candidate pairs come from blocks of names sharing the first or the last four letters of
 their letters-only skeleton, scored with ``rapidfuzz.fuzz.ratio`` on the spaced token
 text; a block larger than ``MAX_BLOCK`` is split on a longer prefix. A candidate merges
-only when :func:`decide` says so: same numbers, same number of tokens, and every differing
-token a long near-identical spelling ("modeling"/"modelling").
+only when :func:`decide` says so: same numbers, same number of tokens, no name-like
+spelling (a digit, an inner capital or an all-caps word: "MiniLM" / "MiniPLM" are two
+models, not a typo), and every differing token a long near-identical spelling of a common
+word ("modeling"/"modelling").
 
 >>> from kg.resolve.normalise import name
 >>> decide(name("GPT-3"), name("GPT-4"), 80.0)
@@ -23,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from kg.resolve.lexicon import variant_words
-from kg.resolve.normalise import Name, key_of
+from kg.resolve.normalise import Name, is_name_like, key_of
 
 #: Largest block compared all against all before it is split on a longer prefix.
 MAX_BLOCK = 2000
@@ -76,12 +78,23 @@ def decide(a: Name, b: Name, score: float) -> tuple[str, str]:
         return "keep-apart", "suffix-differs"
     if min(len(a.key), len(b.key)) < 6:
         return "keep-apart", "too-short"
+    named = is_name_like(a.surface) or is_name_like(b.surface)
     for x, y in zip(a.tokens, b.tokens):
-        if x != y and not _same_word(x, y, fuzz.ratio(x, y)):
+        if x == y or _plural_pair(x, y):
+            continue
+        if named:
+            return "keep-apart", "name-differs"  # MiniLM / MiniPLM: names, not typos
+        if not _same_word(x, y, fuzz.ratio(x, y)):
             return "keep-apart", "word-differs"
     if score < MERGE_THRESHOLD:
         return "keep-apart", "below-threshold"
     return "merge", "fuzzy"
+
+
+def _plural_pair(x: str, y: str) -> bool:
+    """A plural the singular rule left alone ("VIews" / "views")."""
+    short, long = sorted((x, y), key=len)
+    return short.isalpha() and len(short) >= 3 and long in (short + "s", short + "es")
 
 
 def _same_word(x: str, y: str, score: float) -> bool:
@@ -91,8 +104,6 @@ def _same_word(x: str, y: str, score: float) -> bool:
     if not (x.isalpha() and y.isalpha()):
         return False
     short, long = sorted((x, y), key=len)
-    if len(short) >= 3 and long in (short + "s", short + "es"):
-        return True  # a plural the singular rule left alone ("VIews")
     if len(short) < 6 or score < 85 or x[:2] != y[:2]:
         return False
     return short not in long

@@ -158,7 +158,7 @@ def key_of(tokens: tuple[str, ...]) -> str:
     return "".join(parts)
 
 
-def _name_like(text: str) -> bool:
+def is_name_like(text: str) -> bool:
     """A digit, an inner capital ("ImageNet") or an all-caps word ("COCO")."""
     for word in re.split(r"[\s\-]+", text):
         if any(c.isdigit() for c in word) or any(c.isupper() for c in word[1:]):
@@ -207,7 +207,7 @@ def _strip_head(surface: str) -> str:
             if _singular(tail, tail) in lists.task_heads and not is_generic(rest):
                 return rest
             if (_singular(tail, tail) in lists.name_heads or tail in lists.name_heads) and (
-                    _name_like(rest)):
+                    is_name_like(rest)):
                 return rest
     return surface
 

@@ -96,7 +96,7 @@ def test_near_misses_are_logged_as_keep_apart(resolution):
     apart = {(m.a, m.b): m for m in resolution.merges if m.decision == "keep-apart"}
     assert apart[("CIFAR-10", "CIFAR-100")].reason == "number-differs"
     assert apart[("Llama-2-70B", "Llama-2-7B")].reason == "number-differs"
-    assert apart[("Video-LLaMA", "Video-LLaVA")].reason == "word-differs"
+    assert apart[("Video-LLaMA", "Video-LLaVA")].reason == "name-differs"
     assert all(m.score >= 90 for m in apart.values() if m.reason != "acronym-ambiguous")
 
 
