@@ -5,7 +5,9 @@ component's spans as predictions and scores them with ``shared/gold/score.py``:
 
 - ``alone``: the component's spans only;
 - ``new``: its spans that overlap no entity of ``doc.ents`` (what it adds to the NER);
-- ``ents+new``: ``doc.ents`` plus those new spans (compare with ``ents``).
+- ``ents+new``: ``doc.ents`` plus those new spans (compare with ``ents``);
+- ``first``: the component's spans win over overlapping entities (the component ranked
+  above the NER).
 
 ``doc.ents`` comes from ``--ents``: ``none``, ``gold`` (the dev gold itself: an oracle that
 shows how the propagation rules agree with the annotation) or a path to a spaCy pipeline
@@ -73,6 +75,10 @@ def set_gold_ents(doc: Doc, gold: dict) -> None:
     doc.ents = filter_spans(spans)
 
 
+def _overlap(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
 def ents_of(spans: list[Span]) -> list[dict]:
     return [{"start": s.start_char, "end": s.end_char, "type": s.label_} for s in spans]
 
@@ -133,7 +139,7 @@ def main() -> None:
             )
         for name in args.components:
             key = COMPONENTS[name]
-            modes = {"alone": [], "new": [], "ents+new": []}
+            modes = {"alone": [], "new": [], "ents+new": [], "first": []}
             for g, doc in docs:
                 spans = list(doc.spans[key])
                 new = [
@@ -144,6 +150,13 @@ def main() -> None:
                 modes["alone"].append({"id": g["id"], "entities": ents_of(spans)})
                 modes["new"].append({"id": g["id"], "entities": ents_of(new)})
                 modes["ents+new"].append({"id": g["id"], "entities": ents_of(list(doc.ents) + new)})
+                first = filter_spans(spans)
+                rest = [
+                    e
+                    for e in doc.ents
+                    if not any(s.start < e.end and e.start < s.end for s in first)
+                ]
+                modes["first"].append({"id": g["id"], "entities": ents_of(first + rest)})
                 if dump:
                     gold = {(e["start"], e["end"]): e["type"] for e in g["entities"]}
                     for s in spans:

@@ -154,8 +154,8 @@ class AbbreviationDetector:
         *,
         require_upper: bool = True,
         plurals: bool = True,
-        score_definition: float = 0.9,
-        score_occurrence: float = 0.85,
+        score_definition: float = 0.6,
+        score_occurrence: float = 0.5,
         use_head_types: bool = True,
     ) -> None:
         register_extensions()
@@ -328,8 +328,8 @@ def _type_of(doc: Doc, short: Span, long: Span) -> str | None:
     default_config={
         "require_upper": True,
         "plurals": True,
-        "score_definition": 0.9,
-        "score_occurrence": 0.85,
+        "score_definition": 0.6,
+        "score_occurrence": 0.5,
         "use_head_types": True,
     },
 )

@@ -116,8 +116,8 @@ class Gazetteer:
         name: str = "kg_gazetteer",
         *,
         path: str | None = None,
-        score: float = 0.7,
-        score_single: float = 0.6,
+        score: float = 0.6,
+        score_single: float = 0.5,
     ) -> None:
         register_extensions()
         self.name = name
@@ -196,7 +196,7 @@ class Gazetteer:
 
 @Language.factory(
     "kg_gazetteer",
-    default_config={"path": None, "score": 0.7, "score_single": 0.6},
+    default_config={"path": None, "score": 0.6, "score_single": 0.5},
 )
 def make_gazetteer(
     nlp: Language, name: str, path: str | None, score: float, score_single: float

@@ -70,11 +70,11 @@ def test_span_attributes(small: Language) -> None:
     (one, two) = doc.spans[GAZETTEER_KEY]
     assert (one.kb_id_, one._.kg_score, one._.kg_source, one._.kg_role) == (
         "Accuracy",
-        pytest.approx(0.7),
+        pytest.approx(0.6),
         "gazetteer",
         None,
     )
-    assert (two.kb_id_, two._.kg_score) == ("Cora", pytest.approx(0.6))
+    assert (two.kb_id_, two._.kg_score) == ("Cora", pytest.approx(0.5))
 
 
 def test_model_size_suffix_is_kept(small: Language) -> None:
