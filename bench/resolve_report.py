@@ -30,11 +30,12 @@ def unmerged_pairs(graph: KnowledgeGraph, cutoff: float = 90.0
     import numpy as np
     from rapidfuzz import fuzz, process
 
-    owners, texts = [], []
+    owners, texts, originals = [], [], []
     for entity in graph.entities():
         for alias in entity.aliases:
             owners.append(entity)
             texts.append(alias.lower())
+            originals.append(alias)
     scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=cutoff,
                            dtype=np.float32, workers=1)
     best: dict[tuple[str, str], tuple[float, str, str]] = {}
@@ -46,7 +47,7 @@ def unmerged_pairs(graph: KnowledgeGraph, cutoff: float = 90.0
         key = (a.id, b.id) if a.id < b.id else (b.id, a.id)
         score = float(scores[i, j])
         if key not in best or score > best[key][0]:
-            best[key] = (score, texts[i], texts[j])
+            best[key] = (score, originals[i], originals[j])
     by_id = {e.id: e for e in graph.entities()}
     ambiguous = {m.a.upper() for m in graph.merges() if m.reason == "acronym-ambiguous"}
     out = []
@@ -61,6 +62,8 @@ def unmerged_pairs(graph: KnowledgeGraph, cutoff: float = 90.0
             elif na.key == nb.key:
                 why = ("ambiguous acronym (local uses apart)" if ta.upper() in ambiguous
                        or tb.upper() in ambiguous else "same key, kept apart by an override")
+            elif decide(na, nb, score)[0] == "merge":
+                why = "refused by a keep-apart constraint"
             else:
                 why = decide(na, nb, score)[1]
         out.append((score, a.label, b.label, why))

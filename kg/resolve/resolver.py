@@ -116,6 +116,7 @@ class _Resolver:
         self.short_nodes: set[str] = set()
         self.defined: dict[str, dict[str, str]] = {}
         self.shorts: dict[str, str] = {}
+        self.local_shorts: dict[tuple[str, str], str] = {}
 
     # nodes -----------------------------------------------------------------------------
     def node(self, nm: Name) -> str:
@@ -226,8 +227,10 @@ class _Resolver:
                     s_node = self.node(s_name)
                     if s_node not in self.clusters:
                         continue
-                    defined[s_node].setdefault(paper.id, self.add(l_name, virtual=True))
-                    shorts[s_node] = s_name.surface
+                    if paper.id not in defined[s_node]:
+                        defined[s_node][paper.id] = self.add(l_name, virtual=True)
+                        self.local_shorts[(s_node, paper.id)] = s_name.surface
+                    shorts.setdefault(s_node, s_name.surface)
         self.defined, self.shorts = defined, shorts
 
     def acronyms(self, occurrences: list[_Occurrence]) -> list[str]:
@@ -252,8 +255,8 @@ class _Resolver:
                 self.clusters.add(here, None)
                 self.names[here] = self.names[s_node]
                 self.clusters.union(here, long_node)
-                self.log(shorts[s_node], self.names[long_node].surface, "merge",
-                         "acronym-local", 100.0)
+                self.log(self.local_shorts[(s_node, paper_id)], self.names[long_node].surface,
+                         "merge", "acronym-local", 100.0)
                 local[(paper_id, s_node)] = here
                 self.short_nodes.add(here)
         return [local.get((o.paper, n), n) for o, n in zip(occurrences, nodes)]
