@@ -21,6 +21,7 @@ names: measured, later tokenizing ran 9x slower, 3.8 → 0.43 MB/s).
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from kg.errors import ExtractError
 from kg.extract.spans import ENTITY_TYPES, GAZETTEER_KEY, add_span, register_extensions
 
 SOURCE = "gazetteer"
+_DIGIT = re.compile(r"\d")
 DEFAULT_DATA = "data/gazetteer.jsonl"
 FILTERS = "data/gazetteer-filters.json"
 
@@ -53,9 +55,8 @@ def is_case_sensitive(text: str) -> bool:
     >>> [is_case_sensitive(t) for t in ("BLEU", "Cora", "ImageNet-1K", "top-1 accuracy")]
     [True, True, True, False]
     """
-    letters = [c for c in text if c.isalpha()]
-    all_caps = bool(letters) and all(c.isupper() for c in letters)
-    digit_word = " " not in text and any(c.isdigit() for c in text)
+    all_caps = text.upper() == text and text.lower() != text
+    digit_word = " " not in text and _DIGIT.search(text) is not None
     return all_caps or len(text) <= 5 or digit_word
 
 
@@ -72,23 +73,39 @@ def read_entries(path: str | Path | None = None) -> list[dict[str, str]]:
                 f"cannot read gazetteer {path}: {err.strerror}; pass an existing JSONL file"
             ) from err
         where = str(path)
-    entries = []
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
+    numbered = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    try:  # one parse of the whole file is 3x faster than a parse per line
+        entries = json.loads("[" + ",".join(line for _, line in numbered) + "]")
+    except ValueError:
+        entries = None
+    if entries is None or not all(isinstance(e, dict) for e in entries):
+        entries = [_parse_line(where, n, line) for n, line in numbered]
+    for (n, _), entry in zip(numbered, entries):
         try:
-            entry = json.loads(line)
             text_, type_ = entry["text"], entry["type"]
-        except (ValueError, KeyError, TypeError) as err:
+        except KeyError as err:
             raise ExtractError(
-                f"{where}:{n}: not a gazetteer entry ({err}); expected "
-                '{"text", "type", "canonical", "source"}: rebuild with tools/build_gazetteer.py'
+                f"{where}:{n}: not a gazetteer entry (no {err}); {_EXPECTED}"
             ) from err
         if type_ not in ENTITY_TYPES:
             raise ExtractError(f"{where}:{n}: type {type_!r} is not one of {ENTITY_TYPES}")
         entry.setdefault("canonical", text_)
-        entries.append(entry)
     return entries
+
+
+_EXPECTED = (
+    'expected {"text", "type", "canonical", "source"}: rebuild with tools/build_gazetteer.py'
+)
+
+
+def _parse_line(where: str, n: int, line: str) -> dict[str, str]:
+    try:
+        entry = json.loads(line)
+    except ValueError as err:
+        raise ExtractError(f"{where}:{n}: not a gazetteer entry ({err}); {_EXPECTED}") from err
+    if not isinstance(entry, dict):
+        raise ExtractError(f"{where}:{n}: not a gazetteer entry (not an object); {_EXPECTED}")
+    return entry
 
 
 class Gazetteer:

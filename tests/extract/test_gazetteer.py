@@ -189,3 +189,8 @@ def test_packaged_gazetteer_is_rebuilt_identically(tmp_path: Path) -> None:
     out = tmp_path / "gazetteer.jsonl"
     assert b.main(["--out", str(out)]) == 0
     assert out.read_bytes() == (DATA / "gazetteer.jsonl").read_bytes()
+
+
+def test_entry_without_text_is_reported() -> None:
+    with pytest.raises(ExtractError, match=r"gazetteer-no-text.jsonl:2: not a gazetteer entry"):
+        read_entries(FIXTURES / "gazetteer-no-text.jsonl")
