@@ -134,39 +134,54 @@ class RSSSampler:
         self._thread.join()
 
 
-class Bench:
-    """Collects one row per stage."""
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and of its finished children."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
-    def __init__(self) -> None:
+
+class Bench:
+    """Collects one row per stage; ``partial`` (a path) gets the rows after each stage."""
+
+    def __init__(self, partial: Path | None = None) -> None:
         self.sampler = RSSSampler()
         self.rows: list[dict[str, Any]] = []
+        self.partial = partial
 
     @contextmanager
     def stage(self, name: str, items: Callable[[], float] | float | None = None,
               unit: str = "papers") -> Iterator[dict[str, Any]]:
         row: dict[str, Any] = {"stage": name}
         start_rss = self.sampler.reset()
+        cpu0 = cpu_seconds()
         t0 = time.perf_counter()
         yield row
         seconds = time.perf_counter() - t0
+        cpu = cpu_seconds() - cpu0
         peak = max(self.sampler.peak, self.sampler.rss())
         count = items() if callable(items) else items
-        row.update(seconds=round(seconds, 3), start_rss_mb=round(start_rss / 2**20),
-                   peak_rss_mb=round(peak / 2**20), unit=unit)
+        row.update(seconds=round(seconds, 3), cpu_seconds=round(cpu, 3),
+                   start_rss_mb=round(start_rss / 2**20), peak_rss_mb=round(peak / 2**20),
+                   unit=unit)
         if count is not None:
             row["items"] = count
             row["throughput"] = round(count / seconds, 1) if seconds > 0 else None
+            row["per_cpu_second"] = round(count / cpu, 1) if cpu > 0 else None
         self.rows.append(row)
+        if self.partial is not None:
+            self.partial.write_text(json.dumps(self.rows, indent=1) + "\n", encoding="utf-8")
         print(f"  {name:<12} {seconds:8.2f} s  peak {peak / 2**20:7.0f} MB  "
               + (f"{row.get('throughput')} {unit}/s" if count is not None else ""),
               file=sys.stderr, flush=True)
 
 
 def run_stages(inputs: list[Path], work: Path, *, model: str | None, n_process: int | None,
-               batch_size: int | None, html: bool) -> dict[str, Any]:
+               batch_size: int | None, html: bool, partial: Path | None = None
+               ) -> dict[str, Any]:
     """Run every stage once; return the rows and facts of the run."""
     from kg.cache import MentionCache, extractor_id
-    from kg.distributed import BATCH_SIZE, default_processes, pipeline
+    from kg.distributed import BATCH_SIZE, PARALLEL_MIN_TEXTS, default_processes, pipeline
     from kg.export import write_records
     from kg.graph import KnowledgeGraph
     from kg.graph.nx import write_graphml, write_node_link
@@ -178,7 +193,7 @@ def run_stages(inputs: list[Path], work: Path, *, model: str | None, n_process: 
     from kg.query.ready import ready_queries
     from kg.resolve import resolve
 
-    bench = Bench()
+    bench = Bench(partial)
     facts: dict[str, Any] = {}
     out = work / "out"
     if out.exists():
@@ -196,11 +211,11 @@ def run_stages(inputs: list[Path], work: Path, *, model: str | None, n_process: 
         nlp = pipeline(model)
     facts["pipeline"] = list(nlp.pipe_names)
 
-    procs = n_process or (default_processes() if len(texts) >= 2000 else 1)
+    procs = n_process or (default_processes() if len(texts) >= PARALLEL_MIN_TEXTS else 1)
     with bench.stage("extract", n_papers) as row:
         found, extracted, _ = extract_stage(papers, MentionCache(extractor_id(model)),
                                             n_process=procs, batch_size=batch_size,
-                                            model=model)
+                                            model=model, progress=True)
     n_mentions = sum(len(v) for f in found.values() for v in f.values())
     t0 = time.perf_counter()
     for _ in nlp.tokenizer.pipe(texts, batch_size=1000):
@@ -269,29 +284,38 @@ def run_stages(inputs: list[Path], work: Path, *, model: str | None, n_process: 
             files = write_html(graph, out)
         row["files"] = len(files)
     bench.sampler.stop()
+    facts["load_average"] = os.getloadavg()
     facts["ru_maxrss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     facts["ru_maxrss_children_mb"] = round(
         resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
     total = sum(r["seconds"] for r in bench.rows)
+    cpu_total = sum(r["cpu_seconds"] for r in bench.rows)
     bench.rows.append({"stage": "end to end (sum)", "seconds": round(total, 3),
-                       "items": n_papers, "unit": "papers",
+                       "cpu_seconds": round(cpu_total, 3), "items": n_papers, "unit": "papers",
                        "throughput": round(n_papers / total, 1),
+                       "per_cpu_second": round(n_papers / cpu_total, 1),
                        "peak_rss_mb": max(r["peak_rss_mb"] for r in bench.rows)})
     return {"rows": bench.rows, "facts": facts}
 
 
 def cold_cli(inputs: list[Path], work: Path, model: str | None) -> dict[str, Any]:
     """A cold ``kg build`` in a fresh process (model load included): wall time, peak RSS."""
+    from kg.ingest import bundled_listings
+
     out = work / "cli-out"
     shutil.rmtree(out, ignore_errors=True)
-    cmd = [sys.executable, "-m", "kg", "build", *map(str, inputs), "--out", str(out), "--quiet"]
+    given = [] if inputs == bundled_listings() else [str(p) for p in inputs]
+    cmd = [sys.executable, "-m", "kg", "build", *given, "--out", str(out), "--quiet"]
     if model:
         cmd += ["--model", model]
+    cpu0 = cpu_seconds()
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=work)
     seconds = time.perf_counter() - t0
+    cpu = cpu_seconds() - cpu0
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"command": " ".join(["kg", *cmd[3:]]), "seconds": round(seconds, 2),
+            "cpu_seconds": round(cpu, 2), "load_average": os.getloadavg(),
             "peak_rss_mb": round(peak), "exit_code": proc.returncode,
             "summary": proc.stdout.strip().splitlines()[-1:] or proc.stderr[-500:]}
 
@@ -354,16 +378,21 @@ def tune(inputs: list[Path], model: str | None, batch_sizes: list[int],
     for procs in processes:
         for size in batch_sizes:
             runner = backend(n_process=procs, model=model, batch_size=size)
+            cpu0 = cpu_seconds()
             t0 = time.perf_counter()
             for _ in runner.map(_partitions(texts, PARTITION_SIZE)):
                 pass
-            seconds = time.perf_counter() - t0
             runner.close()
+            seconds = time.perf_counter() - t0
+            cpu = cpu_seconds() - cpu0
             rows.append({"processes": procs, "batch_size": size, "seconds": round(seconds, 2),
+                         "cpu_seconds": round(cpu, 2),
                          "abstracts_per_s": round(len(papers) / seconds, 1),
-                         "texts": len(texts)})
-            print(f"  {procs} proc, batch {size:>4}: {seconds:7.2f} s, "
-                  f"{len(papers) / seconds:6.1f} abstracts/s", file=sys.stderr, flush=True)
+                         "abstracts_per_cpu_s": round(len(papers) / cpu, 1),
+                         "load_average": os.getloadavg()[0], "texts": len(texts)})
+            print(f"  {procs} proc, batch {size:>4}: {seconds:7.2f} s wall, {cpu:7.2f} s CPU, "
+                  f"{len(papers) / seconds:6.1f} abstracts/s, {len(papers) / cpu:6.1f} per "
+                  f"CPU-s, load {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
     return rows
 
 
@@ -375,12 +404,14 @@ def markdown(result: dict[str, Any]) -> str:
              f"{f['links']} links, {f['triples']} triples",
              "",
              f"{result['when']} · {result['machine']} · model `{result['model']}` · "
-             f"pipeline {', '.join(f['pipeline'])}",
+             f"pipeline {', '.join(f['pipeline'])} · load average at the end "
+             f"{f['load_average'][0]:.1f} (the machine is shared: compare CPU seconds)",
              "",
-             "| stage | wall s | throughput | peak RSS MB | notes |",
-             "|---|---:|---:|---:|---|"]
+             "| stage | wall s | CPU s | throughput (wall) | per CPU-s | peak RSS MB | notes |",
+             "|---|---:|---:|---:|---:|---:|---|"]
     for r in result["rows"]:
         tp = f"{r['throughput']:,} {r['unit']}/s" if r.get("throughput") else ""
+        per_cpu = f"{r['per_cpu_second']:,}" if r.get("per_cpu_second") else ""
         notes = ""
         if r["stage"] == "extract":
             notes = (f"{r['processes']} proc, batch {r['batch_size']}, {r['per_core']} "
@@ -394,12 +425,13 @@ def markdown(result: dict[str, Any]) -> str:
             notes = f"{len(r['queries'])} ready queries, slowest median {r['max_median_ms']} ms"
         elif r["stage"] == "HTML":
             notes = f"{r['files']} files"
-        lines.append(f"| {r['stage']} | {r['seconds']:.2f} | {tp} | {r['peak_rss_mb']:,} | "
-                     f"{notes} |")
+        lines.append(f"| {r['stage']} | {r['seconds']:.2f} | {r.get('cpu_seconds', 0):.2f} | "
+                     f"{tp} | {per_cpu} | {r['peak_rss_mb']:,} | {notes} |")
     if result.get("cli"):
         c = result["cli"]
-        lines += ["", f"Cold `{c['command']}` in a fresh process: **{c['seconds']} s**, "
-                      f"peak RSS {c['peak_rss_mb']} MB (exit {c['exit_code']})."]
+        lines += ["", f"Cold `{c['command']}` in a fresh process: **{c['seconds']} s** wall, "
+                      f"{c['cpu_seconds']} s CPU, peak RSS {c['peak_rss_mb']} MB "
+                      f"(exit {c['exit_code']}; load average {c['load_average'][0]:.1f})."]
     return "\n".join(lines) + "\n"
 
 
@@ -435,6 +467,7 @@ def main(argv: list[str] | None = None) -> int:
 
         inputs, name = bundled_listings(), args.name or "bundled"
     model = str(Path(args.model).resolve()) if args.model else None
+    RESULTS.mkdir(parents=True, exist_ok=True)
     print(f"bench {name}: {', '.join(map(str, inputs[:3]))}", file=sys.stderr)
     result: dict[str, Any] = {
         "name": name, "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
@@ -450,10 +483,11 @@ def main(argv: list[str] | None = None) -> int:
                                                    encoding="utf-8")
         return 0
     result.update(run_stages(inputs, work, model=model, n_process=args.processes,
-                             batch_size=args.batch_size, html=not args.no_html))
+                             batch_size=args.batch_size, html=not args.no_html,
+                             partial=RESULTS / f"pipeline-{name}.partial.json"))
+    (RESULTS / f"pipeline-{name}.partial.json").unlink(missing_ok=True)
     if args.cli:
         result["cli"] = cold_cli(inputs, work, model)
-    RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"pipeline-{name}.json").write_text(json.dumps(result, indent=1) + "\n",
                                                    encoding="utf-8")
     table = markdown(result)

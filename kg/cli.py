@@ -57,7 +57,7 @@ def _echo_problem(problem: object) -> None:
               help="Extract on a Dask cluster (tcp://HOST:8786), or 'local' for a "
                    "LocalCluster of two processes on 127.0.0.1.")
 @click.option("--processes", "-j", type=click.IntRange(min=1), default=None,
-              help="Local extraction processes. [default: fastest measured: 1 below 2000 "
+              help="Local extraction processes. [default: fastest measured: 1 below 500 "
                    "texts, else every CPU]")
 @click.option("--model", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, help="Extraction model directory instead of the packaged one.")

@@ -30,10 +30,10 @@ from kg.model import Mention
 
 #: Texts per partition sent to a worker.
 PARTITION_SIZE = 512
-#: ``nlp.pipe`` batch size (measured in bench/: 64 to 256 are within noise; see bench/README.md).
+#: ``nlp.pipe`` batch size: fastest per CPU-second of 16, 64, 256 (bench/results/tune-600.json).
 BATCH_SIZE = 64
 #: Fewer texts than this are extracted in this process: a second process does not pay off.
-PARALLEL_MIN_TEXTS = 2000
+PARALLEL_MIN_TEXTS = 500
 
 Partition = list[str]
 Result = list[list[Mention]]
