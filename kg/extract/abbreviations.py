@@ -18,9 +18,9 @@ The pairs are kept on ``doc._.kg_abbreviations`` as ``(short Span, long Span)``.
 form is an entity of ``doc.ents``, or an entity overlaps the short form or the last word (the
 head) of the long form, both forms get that entity's type (or the type a head word implies:
 "Word Prediction Accuracy" is a Metric, see ``head_types`` in ``data/cues.json``) and every
-other bare occurrence of the short form (a whole-token match) is emitted too, into
-``doc.spans["kg_abbrv"]`` with ``kg_source == "abbreviations"``. A pair that the NER did not
-type emits nothing.
+other bare occurrence of the short form (a whole-token match; not for Task by default) is
+emitted too, into ``doc.spans["kg_abbrv"]`` with ``kg_source == "abbreviations"``. A pair
+that the NER did not type emits nothing.
 """
 
 from __future__ import annotations
@@ -145,6 +145,9 @@ class AbbreviationDetector:
     use_head_types
         A long form ending in a head word of ``cues.json``'s ``head_types`` ("... Accuracy",
         "... Corpus") takes that type instead of the NER's.
+    propagate
+        The types whose bare short forms are emitted. Not Task by default: a bare "MT" or
+        "NLP" is almost never annotated on its own (it modifies "MT systems", "NLP tasks").
     """
 
     def __init__(
@@ -157,6 +160,7 @@ class AbbreviationDetector:
         score_definition: float = 0.6,
         score_occurrence: float = 0.5,
         use_head_types: bool = True,
+        propagate: tuple[str, ...] = ("Method", "Model", "Dataset", "Metric"),
     ) -> None:
         register_extensions()
         self.name = name
@@ -165,6 +169,7 @@ class AbbreviationDetector:
         self.score_definition = score_definition
         self.score_occurrence = score_occurrence
         self.head_types = head_types() if use_head_types else {}
+        self.propagate = set(propagate)
 
     def __call__(self, doc: Doc) -> Doc:
         pairs = self.find_pairs(doc)
@@ -256,7 +261,8 @@ class AbbreviationDetector:
             if label is None:
                 continue
             label = self.head_types.get(long[-1].lower_, label)
-            typed.setdefault(tuple(t.text for t in short), label)
+            if label in self.propagate:
+                typed.setdefault(tuple(t.text for t in short), label)
             for span in (long, short):
                 key = (span.start, span.end)
                 definitions.add(key)
@@ -331,6 +337,7 @@ def _type_of(doc: Doc, short: Span, long: Span) -> str | None:
         "score_definition": 0.6,
         "score_occurrence": 0.5,
         "use_head_types": True,
+        "propagate": ["Method", "Model", "Dataset", "Metric"],
     },
 )
 def make_abbreviations(
@@ -341,6 +348,7 @@ def make_abbreviations(
     score_definition: float,
     score_occurrence: float,
     use_head_types: bool,
+    propagate: list[str],
 ) -> AbbreviationDetector:
     """Factory of the ``kg_abbreviations`` component."""
     return AbbreviationDetector(
@@ -351,4 +359,5 @@ def make_abbreviations(
         score_definition=score_definition,
         score_occurrence=score_occurrence,
         use_head_types=use_head_types,
+        propagate=tuple(propagate),
     )

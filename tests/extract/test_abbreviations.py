@@ -152,3 +152,16 @@ def test_head_word_decides_the_type() -> None:
     off.add_pipe("kg_abbreviations", config={"use_head_types": False})
     doc = off("We report Word Prediction Accuracy (WPA).")
     assert {label for _, label, _ in emitted(doc)} == {"Method"}
+
+
+def test_task_short_forms_are_not_propagated_by_default() -> None:
+    nlp = make_nlp([("machine translation", "Task")])
+    doc = nlp("We study machine translation (MT). MT systems improve.")
+    assert [t for t, _, _ in emitted(doc)] == ["machine translation", "MT"]
+    everything = spacy.blank("en")
+    everything.tokenizer = make_tokenizer(everything)
+    ruler = everything.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "Task", "pattern": "machine translation"}])
+    everything.add_pipe("kg_abbreviations", config={"propagate": ["Task"]})
+    doc = everything("We study machine translation (MT). MT systems improve.")
+    assert [t for t, _, _ in emitted(doc)] == ["machine translation", "MT", "MT"]
