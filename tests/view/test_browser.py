@@ -39,8 +39,9 @@ window.alert = window.confirm = window.prompt = function (m) { window.__alerts.p
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
+    from playwright.sync_api import sync_playwright  # a test dependency: no skip without it
+
+    with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield browser
         browser.close()
