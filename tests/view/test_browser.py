@@ -252,3 +252,14 @@ def test_two_thousand_nodes_are_interactive_within_seconds(
     assert nodes == 2000 and note.startswith("Showing the 2,000 best-connected of")
     assert first_draw < 5000, figures
     assert search_s < 3, figures
+
+
+def test_an_empty_graph_still_opens(watched: Watched, tmp_path: Path) -> None:
+    from .conftest import FixtureGraph
+
+    write_html(FixtureGraph([], [], []), tmp_path)
+    for name in ("index.html", "graph.html", "ego.html"):
+        page = watched.open((tmp_path / "html" / name).as_uri())
+        if name != "index.html":
+            assert page.evaluate("window.kgView.nodes.length") == 0
+    watched.assert_clean()
