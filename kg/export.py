@@ -104,6 +104,7 @@ def write_outputs(graph: Any, out: str | Path, *, html: bool = True,
     try:
         parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
+        tmp.chmod(0o755)  # mkdtemp makes it private; an output directory is not
     except OSError as err:
         raise OutputError(f"cannot create a directory beside {out}: {err}; "
                           "check the path and its permissions") from err
