@@ -44,7 +44,7 @@ _SPACES = re.compile(r"\s+")
 _TRAILING_BRACKET = re.compile(r"^(.*?)\s*[\(\[]([^()\[\]]*)[\)\]]\s*$")
 _YEAR = re.compile(r"\s*\((?:19|20)\d\d\)\s*$")
 _LOWER_WORD = re.compile(r"(?<![\w-])[a-z][a-z]+(?![\w-])")
-_BAD_CHARS = re.compile(r"[,;:=<>^~#|\"{}\[\]()*?!\\]")
+_BAD_CHARS = re.compile(r"[,;:=<>^~#|\"{}\[\]()*?!%\\]")
 
 
 def _clean(text: str) -> str:
@@ -82,6 +82,9 @@ class Filters:
         self.min_chars = int(spec["min_chars"])
         self.common_min_count = int(spec["common_min_count"])
         self.retype = spec.get("retype", {})
+        self.drop_suffixes = {
+            t: tuple(x.lower() for x in xs) for t, xs in spec.get("drop_suffixes", {}).items()
+        }
         self.rejected_words: dict[str, Counter[str]] = defaultdict(Counter)
 
     def new_type(self, text: str, type_: str) -> str:
@@ -120,7 +123,7 @@ class Filters:
             return False
         if " - " in text:  # a benchmark setting: "ImageNet - 10% labeled data"
             return False
-        if low.startswith(self.drop_prefixes):
+        if low.startswith(self.drop_prefixes) or low.endswith(self.drop_suffixes.get(type_, ())):
             return False
         if is_plain_word(text):
             if low not in self.words.get(type_, set()):
