@@ -144,7 +144,12 @@ def train(gold_dir: Path, output: Path | None, seed: int, max_minutes: float | N
               help="Bind a variable (IRIs in <...>, else a literal); repeatable.")
 def query(directory: Path, query: str | None, query_file: Path | None, fmt: str,
           bind: tuple[str, ...]) -> None:
-    """Run a SPARQL QUERY (or --file) over the graph built in DIRECTORY."""
+    """Run a SPARQL QUERY (or --file) over the graph built in DIRECTORY.
+
+    QUERY may also name a ready query of ontology/queries: shared-datasets, top-datasets,
+    top-metrics, top-models, evaluated-on-dataset, used-together, papers-proposing-model,
+    link-evidence. The kg prefixes (kg:, dcterms:, skos:, prov:, ...) are predeclared.
+    """
     from kg.query import run_cli_query
 
     click.echo(run_cli_query(directory, query, query_file=query_file, fmt=fmt, bind=bind))
