@@ -168,3 +168,12 @@ def test_the_kg_query_command(built: Path) -> None:
     result = runner.invoke(cli, ["query", str(built), "SELECT ?x WHERE {"])
     assert result.exit_code == GraphError.exit_code
     assert "SPARQL syntax error" in result.output
+
+
+def test_the_help_names_every_ready_query() -> None:
+    from kg.cli import cli
+    from kg.query import ready_queries
+
+    text = " ".join(CliRunner().invoke(cli, ["query", "--help"]).output.split())
+    for name in ready_queries():
+        assert name in text.replace("- ", "-"), name
