@@ -242,3 +242,19 @@ def test_kg_serve_command_until_stopped(built: Path, stop: signal.Signals) -> No
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_a_read_only_directory_is_served_from_a_temporary_store(
+        built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.serve.endpoint
+
+    def refuse(directory: Path) -> Path:
+        raise PermissionError(13, "Permission denied", str(directory))
+
+    monkeypatch.setattr(kg.serve.endpoint, "build_cache", refuse)
+    with Endpoint(built, port=0) as running:
+        temporary = running._tmp
+        assert temporary is not None and temporary.is_dir()
+        result = wrapper(running.url, ready_queries()["top-models"].text, "json").convert()
+        assert len(result["results"]["bindings"]) == 3
+    assert not temporary.exists()
