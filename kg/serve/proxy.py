@@ -22,6 +22,7 @@ whose body the engine cut short.
 from __future__ import annotations
 
 import http.client
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -47,6 +48,8 @@ class FrontServer(ThreadingHTTPServer):
         self.query_timeout = timeout
         self.limit = limit
         self.quiet = quiet
+        if ":" in address[0]:  # an IPv6 address such as ::1
+            self.address_family = socket.AF_INET6
         super().__init__(address, FrontHandler)
 
     def start_in_thread(self) -> threading.Thread:
