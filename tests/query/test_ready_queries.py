@@ -131,3 +131,13 @@ def test_packaged_queries_are_the_repository_queries() -> None:
     for name, query in ready_queries().items():
         assert query.text == (ROOT / "ontology" / "queries" / f"{name}.rq").read_text(
             encoding="utf-8")
+
+
+def test_the_variables_a_comment_says_to_bind_are_selected() -> None:
+    import re
+
+    for query in ready_queries().values():
+        said = re.search(r"Bind (.*?)(?:\(|;|$)", query.comment, flags=re.M)
+        select = query.text[query.text.index("SELECT"):query.text.index("WHERE")]
+        names = re.findall(r"\?(\w+)", said.group(1)) if said else []
+        assert all(f"?{name}" in select for name in names), (query.name, names)
