@@ -98,12 +98,20 @@ def clean(text: str) -> str:
         text = paren.group(1)
     text = text.strip(_EDGE_PUNCT)
     text = _POSSESSIVE.sub("", text).strip(_EDGE_PUNCT)
-    lists = generic_words()
     words = text.split(" ")
-    while len(words) > 1 and words[0].lower() in lists.determiners:
+    determiners = generic_words().determiners
+    while len(words) > 1 and words[0].lower() in determiners:
         words = words[1:]
-    while len(words) > 1 and words[-1].lower() in lists.dangling:
+    return _trim(" ".join(words))
+
+
+def _trim(text: str) -> str:
+    """Drop a possessive and dangling last words ("ScatNet based", "FM3's")."""
+    dangling = generic_words().dangling
+    words = _POSSESSIVE.sub("", text.strip(_EDGE_PUNCT)).strip(_EDGE_PUNCT).split(" ")
+    while len(words) > 1 and words[-1].lower() in dangling:
         words = words[:-1]
+        words[-1] = _POSSESSIVE.sub("", words[-1].strip(_EDGE_PUNCT))
     return " ".join(words).strip(_EDGE_PUNCT)
 
 
@@ -218,7 +226,7 @@ def name(text: str) -> Name | None:
     surface = clean(text)
     if not surface or surface[0] in "-/" or surface[-1] in "-/" or is_generic(surface):
         return None  # generic, or a fragment ("fine-")
-    core = _strip_head(surface)
+    core = _trim(_strip_head(surface))
     tokens = tokenize(core)
     if not tokens or all(t[0].isdigit() for t in tokens):
         return None  # nothing, or a bare quantity ("200B")

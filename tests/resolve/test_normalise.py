@@ -18,6 +18,7 @@ SAME = [
     ("GNNs", "GNN"),
     ("Masked Image Modeling (MIM)", "masked image modeling"),
     ("In-Context Learning", "in-context learning of"), ("Linear Expansion", "Linear Expansion of"),
+    ("FM3", "FM3's", "FM3's architecture"), ("ScatNet", "ScatNet based", "ScatNet based models"),
     ("classification task", "classification", "classification tasks"), ("NLU tasks", "NLU"),
     # spellings found in the bundled listings
     ("LLaMav2-7B", "Llama-2-7B", "LLaMA 2 7B"), ("LLaMa 3", "LLaMA3", "Llama 3"),
