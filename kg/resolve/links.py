@@ -106,6 +106,8 @@ def _before_role(prefix: str, entity_type: str) -> str | None:
             if cue.role == "proposes" and (len(words) > MAX_PROPOSES_GAP
                                            or any(w.endswith("ing") for w in words)):
                 continue
+            if cue.role == "compares-with" and any(c.isdigit() for c in gap):
+                continue  # "more than 99% accuracy" compares numbers, not with a name
             rank = (match.end(), match.end() - match.start(), cue.role)
             if best is None or rank[:2] > best[:2]:
                 best = rank

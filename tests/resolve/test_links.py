@@ -32,6 +32,8 @@ def role_of(text, mention, etype="Method", **kw):
     ("We propose a loss; ResNet is old.", "ResNet", "Model", "mentions"),
     ("We introduce a triple loss combining distillation.", "distillation", "Method", "mentions"),
     ("Tasks, namely visual entailment, are hard.", "visual entailment", "Task", "mentions"),
+    ("It retains more than 99% accuracy here.", "accuracy", "Metric", "mentions"),
+    ("We pretrain 3B models on the Wikipedia corpus.", "Wikipedia corpus", "Dataset", "uses"),
 ])
 def test_role_from_cue_words(text, mention, etype, expected):
     assert role_of(text, mention, etype) == expected
