@@ -37,6 +37,8 @@ _COORDINATION = re.compile(r"[\s,;/()\[\]]*(?:(?:and|or|as well as|and/or)\b[\s,
 #: ("we introduce a loss combining X": X is not proposed).
 MAX_PROPOSES_GAP = 5
 _MARK = "\x00"
+#: A comma right after a word (not after another mention of a list) ends the cue's phrase.
+_PHRASE_END = re.compile(r"[^\s\x00],")
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[\"'(\[]?[A-Z0-9])")
 _ABBREVIATIONS = ("e.g", "i.e", "et al", "vs", "etc", "fig", "eq", "cf", "approx", "resp",
                   "no", "sec", "tab", "al")
@@ -103,6 +105,8 @@ def _before_role(prefix: str, entity_type: str) -> str | None:
                 continue
             if _MARK in gap and not _COORDINATION.fullmatch(gap[gap.rindex(_MARK) + 1:]):
                 continue
+            if _PHRASE_END.search(gap):
+                continue  # "Compared to closed-source LLMs, X outperforms": X is the subject
             if cue.role == "proposes" and (len(words) > MAX_PROPOSES_GAP
                                            or any(w.endswith("ing") for w in words)):
                 continue
