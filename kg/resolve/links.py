@@ -38,7 +38,7 @@ _COORDINATION = re.compile(r"[\s,;/()\[\]]*(?:(?:and|or|as well as|and/or)\b[\s,
 MAX_PROPOSES_GAP = 5
 _MARK = "\x00"
 #: A comma right after a word (not after another mention of a list) ends the cue's phrase.
-_PHRASE_END = re.compile(r"[^\s\x00],")
+_PHRASE_END = re.compile(r"^\s*,|[^\s\x00],")
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[\"'(\[]?[A-Z0-9])")
 _ABBREVIATIONS = ("e.g", "i.e", "et al", "vs", "etc", "fig", "eq", "cf", "approx", "resp",
                   "no", "sec", "tab", "al")

@@ -37,6 +37,7 @@ def role_of(text, mention, etype="Method", **kw):
     ("We train our model with up to 0.5B parameters on PDE data.", "PDE data", "Dataset", "uses"),
     ("Compared to closed-source LLMs, MEDITRON outperforms it.", "MEDITRON", "Model",
      "mentions"),
+    ("In LM fine-tuning, model reweighting helps.", "model reweighting", "Method", "mentions"),
 ])
 def test_role_from_cue_words(text, mention, etype, expected):
     assert role_of(text, mention, etype) == expected
