@@ -6,7 +6,8 @@ The steps, each logged in ``Resolution.merges`` with a reason and a score:
    node (case, hyphen, space, plural and generic-head variants: ``"normalised-form"``,
    ``"case-or-separator"``, ``"plural"``);
 2. the user's overrides are applied first (``"override"``), then the aliases of the
-   previous build's entities are joined again (``"previous-build"``);
+   previous build's entities are joined again (``"previous-build"``), then a name joins
+   the head-stripped form of the same words (``"normalised-form"``);
 3. fuzzy candidates from blocking merge when :func:`kg.resolve.match.decide` allows it
    (``"fuzzy"``); refused pairs scoring ≥ 90 are logged as ``"keep-apart"``;
 4. acronyms defined anywhere in the corpus ("Masked Image Modeling (MIM)") join their long
@@ -14,9 +15,12 @@ The steps, each logged in ``Resolution.merges`` with a reason and a score:
    the defining paper's own uses join its long form (``"acronym-local"``) and the log
    says ``"acronym-ambiguous"``;
 5. each cluster becomes an :class:`~kg.model.Entity`: the type with most mention votes,
-   the most frequent surface form as label, every surface form as an alias;
+   the most frequent surface form (without a generic head) as label, every surface form as
+   an alias, and an id kept from ``previous`` or minted from the label;
 6. a name that is another name plus version/size/flavour tokens ("Llama-2-7B", "ImageNet-1K")
-   is linked to it with ``Entity.broader`` (decision ``"variant-of"``), never merged.
+   is linked to it with ``Entity.broader`` (decision ``"variant-of"``), never merged;
+7. every mention becomes a link with its role and evidence (:mod:`kg.resolve.links`), one
+   per (paper, entity, role), keeping the best-scored mention's evidence.
 """
 
 from __future__ import annotations
