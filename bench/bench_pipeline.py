@@ -177,8 +177,8 @@ class Bench:
 
 
 def run_stages(inputs: list[Path], work: Path, *, model: str | None, n_process: int | None,
-               batch_size: int | None, html: bool, partial: Path | None = None
-               ) -> dict[str, Any]:
+               batch_size: int | None, html: bool, partial: Path | None = None,
+               extract_limit: float | None = None) -> dict[str, Any]:
     """Run every stage once; return the rows and facts of the run."""
     from kg.cache import MentionCache, extractor_id
     from kg.distributed import BATCH_SIZE, PARALLEL_MIN_TEXTS, default_processes, pipeline
@@ -212,6 +212,10 @@ def run_stages(inputs: list[Path], work: Path, *, model: str | None, n_process: 
     facts["pipeline"] = list(nlp.pipe_names)
 
     procs = n_process or (default_processes() if len(texts) >= PARALLEL_MIN_TEXTS else 1)
+    if extract_limit is not None:
+        return {"rows": [*bench.rows, partial_extraction(bench, texts, n_papers, procs, model,
+                                                          batch_size, extract_limit)],
+                "facts": facts, "partial": True}
     with bench.stage("extract", n_papers) as row:
         found, extracted, _ = extract_stage(papers, MentionCache(extractor_id(model)),
                                             n_process=procs, batch_size=batch_size,
@@ -318,6 +322,31 @@ def cold_cli(inputs: list[Path], work: Path, model: str | None) -> dict[str, Any
             "cpu_seconds": round(cpu, 2), "load_average": os.getloadavg(),
             "peak_rss_mb": round(peak), "exit_code": proc.returncode,
             "summary": proc.stdout.strip().splitlines()[-1:] or proc.stderr[-500:]}
+
+
+def partial_extraction(bench: Bench, texts: list[str], n_papers: int, procs: int,
+                       model: str | None, batch_size: int | None, limit: float
+                       ) -> dict[str, Any]:
+    """Extract for at most ``limit`` seconds; the rate and memory at this scale, no graph."""
+    from kg.distributed import BATCH_SIZE, PARTITION_SIZE, backend
+    from kg.pipeline import _partitions
+
+    done = mentions = 0
+    with bench.stage("extract (partial)", lambda: done, unit="texts") as row:
+        runner = backend(n_process=procs, texts=len(texts), model=model,
+                         batch_size=batch_size or BATCH_SIZE)
+        t0 = time.perf_counter()
+        try:
+            for result in runner.map(_partitions(texts, PARTITION_SIZE)):
+                done += len(result)
+                mentions += sum(map(len, result))
+                if time.perf_counter() - t0 > limit:
+                    break
+        finally:
+            runner.close()
+    row.update(processes=procs, texts_total=len(texts), mentions=mentions,
+               abstracts_equivalent=round(done * n_papers / len(texts)))
+    return row
 
 
 def bindable(comment: str) -> list[str]:
@@ -448,6 +477,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=None, help="work directory (default: temp)")
     ap.add_argument("--no-html", action="store_true", help="skip the HTML stage")
     ap.add_argument("--cli", action="store_true", help="also time a cold `kg build`")
+    ap.add_argument("--extract-limit", type=float, default=None, metavar="SECONDS",
+                    help="stop extraction after SECONDS and skip the later stages: the "
+                         "ingest, the extraction rate and memory at this scale only")
     ap.add_argument("--tune", action="store_true",
                     help="only time extraction for processes 1,2 x batch sizes 16..256")
     args = ap.parse_args(argv)
@@ -484,15 +516,17 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     result.update(run_stages(inputs, work, model=model, n_process=args.processes,
                              batch_size=args.batch_size, html=not args.no_html,
-                             partial=RESULTS / f"pipeline-{name}.partial.json"))
+                             partial=RESULTS / f"pipeline-{name}.partial.json",
+                             extract_limit=args.extract_limit))
     (RESULTS / f"pipeline-{name}.partial.json").unlink(missing_ok=True)
     if args.cli:
         result["cli"] = cold_cli(inputs, work, model)
     (RESULTS / f"pipeline-{name}.json").write_text(json.dumps(result, indent=1) + "\n",
                                                    encoding="utf-8")
-    table = markdown(result)
-    (RESULTS / f"pipeline-{name}.md").write_text(table, encoding="utf-8")
-    print(table)
+    if not result.get("partial"):
+        table = markdown(result)
+        (RESULTS / f"pipeline-{name}.md").write_text(table, encoding="utf-8")
+        print(table)
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
     return 0
