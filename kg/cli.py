@@ -127,7 +127,7 @@ def eval_(gold: Path, abstracts: bool, predictions: Path | None) -> None:
 @click.option("--max-minutes", default=None, type=float, help="Stop training after this long.")
 def train(gold_dir: Path, output: Path | None, seed: int, max_minutes: float | None) -> None:
     """Retrain the shipped NER model from the visible gold corpora (dev splits held out)."""
-    from kg.extract.train import train as train_model
+    from kg.extract.train import train_recipe as train_model
 
     path = train_model(gold_dir, output=output, seed=seed, max_minutes=max_minutes)
     click.echo(f"kg: model written to {path}")
