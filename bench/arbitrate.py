@@ -51,6 +51,9 @@ def main() -> None:
     v["priority"] = ["ner"] + [s for s in base["priority"] if s != "ner"]
     variants["ner first"] = v
     v = copy.deepcopy(base)
+    v["priority"] = ["ner", "models"] + [s for s in base["priority"] if s not in ("ner", "models")]
+    variants["ner before models"] = v
+    v = copy.deepcopy(base)
     v["enabled"] = {k: k == "ner" for k in v["enabled"]}
     variants["ner only"] = v
     data = {}

@@ -8,6 +8,9 @@
 from __future__ import annotations
 
 import json
+import re
+import sys
+import types
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -56,6 +59,17 @@ def extract_mentions(texts: Iterable[str], *, batch_size: int = 64, nlp: Any = N
         yield from _run(nlp, chunk, batch_size)
 
 
+#: A run of one punctuation character this long or longer ("((((((", "------") is broken by
+#: spaces before tokenizing (same length, so offsets hold): spaCy's affix splitting takes
+#: time quadratic in the length of such a run.
+_RUN = re.compile(r"([^\w\s])\1{31,}")
+
+
+def _defuse(text: str) -> str:
+    return _RUN.sub(lambda m: "".join(c if i % 16 else " " for i, c in enumerate(m.group())),
+                    text)
+
+
 def _run(nlp: Any, texts: list[str], batch_size: int) -> list[list[Mention]]:
     """Mentions of each of ``texts``; long texts are cut into pieces and put back together."""
     from kg.extract.arbiter import MENTIONS_KEY
@@ -63,11 +77,12 @@ def _run(nlp: Any, texts: list[str], batch_size: int) -> list[list[Mention]]:
     pieces = [(i, off, piece) for i, t in enumerate(texts) if t.strip()
               for off, piece in _pieces(t)]
     out: list[list[Mention]] = [[] for _ in texts]
-    docs = nlp.pipe((p for _, _, p in pieces), batch_size=batch_size)
-    for (i, off, _), doc in zip(pieces, docs):
+    docs = nlp.pipe((_defuse(p) for _, _, p in pieces), batch_size=batch_size)
+    for (i, off, piece), doc in zip(pieces, docs):
         out[i].extend(
-            Mention(s.start_char + off, s.end_char + off, s.label_, s.text,
-                    float(s._.kg_score), s._.kg_source, s._.kg_role)
+            Mention(s.start_char + off, s.end_char + off, s.label_,
+                    piece[s.start_char:s.end_char], float(s._.kg_score), s._.kg_source,
+                    s._.kg_role)
             for s in doc.spans[MENTIONS_KEY])
     return out
 
@@ -157,3 +172,17 @@ def extract_file(input_path: str | Path, output: str | Path | None = None, *,
             for line in lines:
                 fh.write(line + "\n")
     return len(records)
+
+
+class _CallableModule(types.ModuleType):
+    """``kg.extract`` is both this package and the facade function ``kg.extract(texts)``.
+
+    Importing the package ``kg.extract`` rebinds the attribute ``extract`` of ``kg`` to the
+    package, so the package itself must answer ``kg.extract(texts)`` too.
+    """
+
+    def __call__(self, texts: Iterable[str] | str, **options: Any) -> list[list[dict[str, Any]]]:
+        return extract(texts, **options)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -256,8 +256,9 @@ class AbbreviationDetector:
         taken: set[tuple[int, int]] = set()
         typed: dict[tuple[str, ...], str] = {}
         definitions: set[tuple[int, int]] = set()
+        token_ents = _token_ents(doc)
         for short, long in pairs:
-            label = _type_of(doc, short, long)
+            label = _type_of(token_ents, short, long)
             if label is None:
                 continue
             label = self.head_types.get(long[-1].lower_, label)
@@ -278,8 +279,12 @@ class AbbreviationDetector:
                         source=SOURCE,
                     )
         if typed:
+            covered_to = [0] * (len(doc) + 1)  # the furthest end of a definition over each token
+            for d_start, d_end in definitions:
+                for i in range(d_start, d_end):
+                    covered_to[i] = max(covered_to[i], d_end)
             for start, end, label in self._occurrences(doc, typed):
-                if (start, end) in taken or _inside(start, end, definitions):
+                if (start, end) in taken or covered_to[start] >= end:
                     continue
                 taken.add((start, end))
                 add_span(group, doc, start, end, label, score=self.score_occurrence, source=SOURCE)
@@ -301,23 +306,31 @@ class AbbreviationDetector:
         return found
 
 
-def _inside(start: int, end: int, spans: set[tuple[int, int]]) -> bool:
-    return any(s <= start and end <= e for s, e in spans)
+def _token_ents(doc: Doc) -> list[Span | None]:
+    """The NER entity over each token (or ``None``), computed once per document."""
+    out: list[Span | None] = [None] * len(doc)
+    for ent in doc.ents:
+        for i in range(ent.start, ent.end):
+            out[i] = ent
+    return out
 
 
-def _type_of(doc: Doc, short: Span, long: Span) -> str | None:
+def _type_of(token_ents: list[Span | None], short: Span, long: Span) -> str | None:
     """The entity type of the pair, or ``None`` when the NER typed neither form.
 
     An entity that is exactly one of the forms wins; otherwise the entity overlapping the
     most tokens among those that overlap the short form or cover the long form's last word
     (its head: "ImageNet" in "ImageNet pre-training" does not type the pair).
     """
-    best: tuple[int, str] | None = None
     head = long.end - 1
-    for ent in doc.ents:
+    ents = {id(e): e for i in (*range(long.start, long.end), *range(short.start, short.end))
+            if (e := token_ents[i]) is not None}
+    best: tuple[int, str] | None = None
+    for ent in sorted(ents.values(), key=lambda e: e.start):
         for span in (long, short):
             if ent.start == span.start and ent.end == span.end:
                 return ent.label_
+    for ent in sorted(ents.values(), key=lambda e: e.start):
         if ent.start < short.end and short.start < ent.end:
             overlap = min(ent.end, short.end) - max(ent.start, short.start)
         elif ent.start <= head < ent.end:

@@ -18,7 +18,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract.spans import SPAN_KEYS, register_extensions
+from kg.extract.spans import SOURCES, SPAN_KEYS, register_extensions
 
 MENTIONS_KEY = "kg_mentions"
 
@@ -81,24 +81,25 @@ class Arbiter:
         if not pairs:
             return
         by_tokens = {(m.start, m.end): m for m in kept}
+        types: dict[str, str] = {}
         for short, long in pairs:
             lf = by_tokens.get((long.start, long.end))
-            if lf is None:
-                continue
-            for i, m in enumerate(kept):
-                if m.text == short.text and m.label_ != lf.label_:
-                    fixed = Span(doc, m.start, m.end, label=lf.label_)
-                    fixed._.kg_source, fixed._.kg_score, fixed._.kg_role = \
-                        m._.kg_source, m._.kg_score, m._.kg_role
-                    kept[i] = fixed
+            if lf is not None:
+                types.setdefault(short.text, lf.label_)
+        for i, m in enumerate(kept):
+            label = types.get(m.text)
+            if label is not None and m.label_ != label:
+                fixed = Span(doc, m.start, m.end, label=label)
+                fixed._.kg_source, fixed._.kg_score, fixed._.kg_role = \
+                    m._.kg_source, m._.kg_score, m._.kg_role
+                kept[i] = fixed
 
     def candidates(self, doc: Doc) -> dict[str, list[Span]]:
         """Candidate spans by source name."""
         out: dict[str, list[Span]] = {"ner": list(doc.ents)}
         for key in SPAN_KEYS:
             if key in doc.spans:
-                for span in doc.spans[key]:
-                    out.setdefault(span._.kg_source or key, []).append(span)
+                out.setdefault(SOURCES[key], []).extend(doc.spans[key])
         return out
 
     def __call__(self, doc: Doc) -> Doc:
@@ -124,9 +125,7 @@ class Arbiter:
                     label = "Model"
                 m = Span(doc, s.start, s.end, label=label)
                 m._.kg_source = source
-                given = s._.kg_score if source != "ner" else None
-                m._.kg_score = float(given) if given is not None else \
-                    self.confidence.get(source, {}).get(label, 0.5)
+                m._.kg_score = self.confidence.get(source, {}).get(label, 0.5)
                 m._.kg_role = roles.get((s.start, s.end))
                 kept.append(m)
                 taken[s.start:s.end] = b"\x01" * (s.end - s.start)

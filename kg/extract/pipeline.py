@@ -16,7 +16,8 @@ from spacy.language import Language
 from kg.errors import ExtractError
 
 #: Rule components added after the NER, in order, then the arbiter.
-RULE_COMPONENTS: tuple[str, ...] = ("kg_abbreviations", "kg_cues", "kg_gazetteer")
+RULE_COMPONENTS: tuple[str, ...] = (
+    "kg_model_names", "kg_abbreviations", "kg_cues", "kg_gazetteer")
 
 
 def default_model_path() -> Path:
@@ -29,7 +30,7 @@ def _register() -> None:
     import kg.extract.arbiter  # noqa: F401
     import kg.extract.tokenizer  # noqa: F401
 
-    for module in ("abbreviations", "cues", "gazetteer"):
+    for module in ("model_names", "abbreviations", "cues", "gazetteer"):
         __import__(f"kg.extract.{module}")
 
 

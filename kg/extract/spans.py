@@ -24,7 +24,12 @@ from kg.model import ENTITY_TYPES, LINK_ROLES
 ABBREVIATIONS_KEY = "kg_abbrv"
 GAZETTEER_KEY = "kg_gazetteer"
 CUES_KEY = "kg_cues"
-SPAN_KEYS: tuple[str, ...] = (ABBREVIATIONS_KEY, GAZETTEER_KEY, CUES_KEY)
+MODELS_KEY = "kg_models"
+SPAN_KEYS: tuple[str, ...] = (MODELS_KEY, ABBREVIATIONS_KEY, GAZETTEER_KEY, CUES_KEY)
+#: The source name of each span group (spaCy keys Span extensions by offsets and label, so two
+#: components' spans over the same tokens share ``kg_source``: the group says the source).
+SOURCES: dict[str, str] = {MODELS_KEY: "models", ABBREVIATIONS_KEY: "abbreviations",
+                           GAZETTEER_KEY: "gazetteer", CUES_KEY: "cues"}
 
 #: The roles a cue may hint (``"mentions"`` is the default and never hinted).
 ROLES: tuple[str, ...] = tuple(r for r in LINK_ROLES if r != "mentions")

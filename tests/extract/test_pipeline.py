@@ -31,7 +31,7 @@ def _check(text: str, mentions: list[dict]) -> None:
         assert text[m["start"]:m["end"]] == m["text"]
         assert m["type"] in ENTITY_TYPES
         assert 0.0 <= m["score"] <= 1.0
-        assert m["source"] in {"ner", "abbreviations", "cues", "gazetteer"}
+        assert m["source"] in {"ner", "models", "abbreviations", "cues", "gazetteer"}
     spans = sorted((m["start"], m["end"]) for m in mentions)
     assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), "mentions overlap"
 

@@ -1,0 +1,90 @@
+"""``kg_model_names``: mentions of widely known model families with their version and size.
+
+A token that is a family name of ``data/model_families.json`` (or a family name glued to a
+version, as in ``LLaMA2`` or ``Llama3-8B``) starts a Model mention that extends over the
+version, size and flavour tokens that follow: ``Llama 2``, ``Llama 3.1 8B Instruct``,
+``GPT-4o``, ``T5 base``. Candidates go to ``doc.spans["kg_models"]`` with source ``"models"``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.extract.spans import MODELS_KEY, add_span, register_extensions
+
+
+@lru_cache(maxsize=1)
+def families_config() -> dict[str, Any]:
+    """The settings of ``data/model_families.json``."""
+    text = resources.files("kg.extract").joinpath("data/model_families.json").read_text("utf-8")
+    return json.loads(text)
+
+
+class ModelNames:
+    """Find family-name tokens and extend them over versions and flavours."""
+
+    def __init__(self, config: dict[str, Any], score: float = 0.8) -> None:
+        register_extensions()
+        self.score = score
+        self.exact = {f for f in config["families"] if len(f) < 4}
+        self.folded = {f.lower() for f in config["families"] if len(f) >= 4}
+        self.multi = [f.split() for f in config["families"] if " " in f]
+        self.version = re.compile(config["version"])
+        self.flavours = {f.lower() for f in config["flavours"]}
+        names = sorted(config["families"], key=len, reverse=True)
+        self.glued = re.compile(
+            r"^(?:" + "|".join(re.escape(n) for n in names) + r")[-_]?(?:v?\d[\w.-]*|[a-z]\d*)$",
+            re.IGNORECASE)
+
+    def _family(self, token: Any) -> bool:
+        t = token.text
+        if not t[:1].isupper() and not t.startswith(("mT5", "mBART", "wav2vec")):
+            return False  # "falcon", "phi": a family name is written as a name
+        return t in self.exact or t.lower() in self.folded or (
+            any(c.isdigit() for c in t) and bool(self.glued.match(t))
+            and (t[:3] in self.exact or t.lower()[:4] in {f[:4] for f in self.folded}
+                 or any(t.startswith(e) for e in self.exact)))
+
+    def _extends(self, token: Any, after_version: bool) -> bool:
+        t = token.text
+        return bool(self.version.match(t)) or (after_version and t.lower() in self.flavours)
+
+    def __call__(self, doc: Doc) -> Doc:
+        found: list[Span] = []
+        i = 0
+        n = len(doc)
+        while i < n:
+            if not self._family(doc[i]):
+                i += 1
+                continue
+            end = i + 1
+            versioned = any(c.isdigit() for c in doc[i].text)
+            while end < n and end - i < 6:
+                tok = doc[end]
+                if tok.text in "-" and end + 1 < n and not tok.whitespace_ and \
+                        self._extends(doc[end + 1], True):
+                    end += 2
+                    versioned = True
+                    continue
+                if self._extends(tok, versioned):
+                    versioned = versioned or bool(self.version.match(tok.text))
+                    end += 1
+                    continue
+                break
+            add_span(found, doc, i, end, "Model", score=self.score, source="models")
+            i = end
+        doc.spans[MODELS_KEY] = found
+        return doc
+
+
+@Language.factory("kg_model_names", default_config={"score": 0.8})
+def make_model_names(nlp: Language, name: str, score: float) -> ModelNames:
+    """The registered factory of the model-name component."""
+    return ModelNames(families_config(), score=score)
