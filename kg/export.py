@@ -161,6 +161,7 @@ def atomic_file(path: str | Path) -> Iterator[TextIO]:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             yield fh
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; an output file is not
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
