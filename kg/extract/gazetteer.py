@@ -108,6 +108,10 @@ def _parse_line(where: str, n: int, line: str) -> dict[str, str]:
     return entry
 
 
+#: A token that is a name plus a glued size or version ("ImageNet-1K", "COCO-2017", "GLUE-v2").
+_VARIANT = re.compile(r"^(.+?)-(\d+(?:\.\d+)?[kKmM]?|v\d+(?:\.\d+)?)$")
+
+
 class Gazetteer:
     """The ``kg_gazetteer`` pipeline component (see the module docstring).
 
@@ -179,6 +183,11 @@ class Gazetteer:
         for i in range(n):
             if not useful[i]:
                 continue
+            variant = _VARIANT.match(doc[i].text)
+            if variant:  # a known dataset with a glued size or version: ImageNet-1K, COCO-2017
+                hit = exact.get(variant.group(1)) or lower.get(variant.group(1).lower())
+                if hit is not None and hit[0] == "Dataset":
+                    found.append(Span(doc, i, i + 1, label="Dataset", kb_id=hit[1]))
             words = 1
             for j in range(i, min(n, i + self.max_tokens)):
                 if j > i and starts[j] > ends[j - 1]:
