@@ -186,33 +186,9 @@ def read_inputs(paths: Sequence[Path], *, format: str | None = None,
     ``paths`` are merged into the earlier build's papers exactly as a full rebuild reading
     the old inputs first would merge them.
     """
-    from kg.errors import InputError
-    from kg.ingest import iter_papers, read_papers
-    from kg.ingest.merge import PaperMerger
+    from kg.ingest import read_papers
 
-    if not previous:
-        return read_papers(paths, format=format, on_problem=on_problem)
-    merger = PaperMerger()
-    for paper in previous:
-        merger.add(paper)
-    seen: set[Path] = set()
-    added = 0
-    for path in paths:
-        try:
-            resolved = path.resolve()
-        except OSError:
-            resolved = path
-        if resolved in seen:
-            continue
-        seen.add(resolved)
-        for paper in iter_papers(path, format, on_problem):
-            merger.add(paper)
-            added += 1
-    if paths and not added:
-        shown = ", ".join(map(str, paths[:5])) + (" …" if len(paths) > 5 else "")
-        raise InputError(f"no paper could be read from {len(paths)} new input(s) ({shown}); "
-                         "see the messages above, check the paths or give --format")
-    return merger.papers()
+    return read_papers(paths, format=format, on_problem=on_problem, previous=previous)
 
 
 def texts_of(papers: Iterable[Paper]) -> Iterator[str]:

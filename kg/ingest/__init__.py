@@ -92,7 +92,8 @@ def iter_papers(path: str | Path, format: str | None = None,
 
 
 def read_papers(paths: Iterable[str | Path], *, format: str | None = None,
-                on_problem: Callable[[Problem], None] | None = None) -> list[Paper]:
+                on_problem: Callable[[Problem], None] | None = None,
+                previous: Iterable[Paper] = ()) -> list[Paper]:
     """Read every file and merge the records of each paper into one Paper.
 
     Parameters
@@ -100,6 +101,8 @@ def read_papers(paths: Iterable[str | Path], *, format: str | None = None,
     paths: the input files (a file given twice is read once).
     format: one of :data:`FORMATS` for every file; ``None`` sniffs each file.
     on_problem: called with each bad file or record (default: logged as a warning).
+    previous: papers of an earlier build; the records of ``paths`` are merged into them
+        exactly as a full rebuild reading the old inputs first would merge them.
 
     Returns
     -------
@@ -107,11 +110,14 @@ def read_papers(paths: Iterable[str | Path], *, format: str | None = None,
 
     Raises
     ------
-    InputError: when no paper at all could be read.
+    InputError: when no paper at all could be read from ``paths``.
     """
     _check_format(format)
     report = on_problem or _log_problem
     merger = PaperMerger()
+    for paper in previous:
+        merger.add(paper)
+    added = 0
     seen: set[Path] = set()
     names: list[str] = []
     for raw in paths:
@@ -126,9 +132,9 @@ def read_papers(paths: Iterable[str | Path], *, format: str | None = None,
         names.append(str(path))
         for paper in iter_papers(path, format, report):
             merger.add(paper)
-    papers = merger.papers()
-    if not papers:
+            added += 1
+    if not added:
         shown = ", ".join(names[:5]) + (" …" if len(names) > 5 else "")
         raise InputError(f"no paper could be read from {len(names)} input(s) ({shown or 'none'}); "
                          "see the messages above, check the paths or give --format")
-    return papers
+    return merger.papers()
