@@ -53,6 +53,10 @@ def main() -> None:
     v = copy.deepcopy(base)
     v["priority"] = ["ner", "models"] + [s for s in base["priority"] if s not in ("ner", "models")]
     variants["ner before models"] = v
+    for ext in (["gazetteer"], ["cues"], ["gazetteer", "cues"]):
+        v = copy.deepcopy(base)
+        v["extend_ner_from"] = ext
+        variants["NER extended from " + "+".join(ext)] = v
     v = copy.deepcopy(base)
     v["enabled"] = {k: k == "ner" for k in v["enabled"]}
     variants["ner only"] = v

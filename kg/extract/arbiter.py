@@ -38,6 +38,7 @@ class Arbiter:
         self.priority: list[str] = config["priority"]
         self.enabled: dict[str, bool] = config["enabled"]
         self.gazetteer_types = set(config.get("gazetteer_types", []))
+        self.extend_from: list[str] = config.get("extend_ner_from", [])
         self.confidence: dict[str, dict[str, float]] = config["confidence"]
         self.generic = {g.lower() for g in config["generic"]}
         ml = config.get("model_like", {})
@@ -102,8 +103,38 @@ class Arbiter:
                 out.setdefault(SOURCES[key], []).extend(doc.spans[key])
         return out
 
+    def extend(self, cands: dict[str, list[Span]]) -> dict[tuple[int, int], str]:
+        """Let a longer candidate of the same type replace the NER span it contains.
+
+        The NER often drops a name's modifiers ("accuracy" in "top-1 accuracy"); a
+        gazetteer or cue span over the whole name then takes the NER span's place.
+        """
+        ner = cands.get("ner", [])
+        origin: dict[tuple[int, int], str] = {}
+        if not ner or not self.extend_from:
+            return origin
+        by_start: dict[int, list[int]] = {}
+        for k, n in enumerate(ner):
+            for i in range(n.start, n.end):
+                by_start.setdefault(i, []).append(k)
+        for source in self.extend_from:
+            for c in cands.get(source, []):
+                if source == "gazetteer" and c.label_ not in self.gazetteer_types:
+                    continue
+                inside = {k for i in range(c.start, c.end) for k in by_start.get(i, [])}
+                if len(inside) != 1:
+                    continue
+                k = inside.pop()
+                n = ner[k]
+                if n.label_ == c.label_ and c.start <= n.start and n.end <= c.end \
+                        and len(c) > len(n):
+                    ner[k] = c
+                    origin[(c.start, c.end)] = source
+        return origin
+
     def __call__(self, doc: Doc) -> Doc:
         cands = self.candidates(doc)
+        origin = self.extend(cands)
         taken = bytearray(len(doc))
         kept: list[Span] = []
         roles: dict[tuple[int, int], str] = {}
@@ -124,7 +155,8 @@ class Arbiter:
                 if label == "Method" and self.model_like and self.looks_like_model(s):
                     label = "Model"
                 m = Span(doc, s.start, s.end, label=label)
-                m._.kg_source = source
+                m._.kg_source = origin.get((s.start, s.end), source) if source == "ner" \
+                    else source
                 m._.kg_score = self.confidence.get(source, {}).get(label, 0.5)
                 m._.kg_role = roles.get((s.start, s.end))
                 kept.append(m)

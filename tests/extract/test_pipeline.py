@@ -101,3 +101,11 @@ GUARDS = {"SciERC": 0.53, "TDMSci": 0.49}  # measured 0.561 and 0.524
 def test_quality_does_not_regress(corpus: str) -> None:
     _, dev = corpora.split(GOLD_DIR, corpus)
     assert evaluate(dev).f1("strict") >= GUARDS[corpus]
+
+
+def test_gazetteer_name_extends_a_shorter_ner_metric() -> None:
+    text = "MR-MAE reaches 85.8% top-1 accuracy on ImageNet-1K."
+    found = {m["text"]: m for m in extract(text)[0]}
+    assert "top-1 accuracy" in found and found["top-1 accuracy"]["type"] == "Metric"
+    assert "accuracy" not in found
+    assert found["ImageNet-1K"]["type"] == "Dataset"
