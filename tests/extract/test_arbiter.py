@@ -1,0 +1,70 @@
+"""kg_arbiter: priorities, generic phrases, model-shaped names, abbreviations, extension."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import spacy
+from spacy.tokens import Span
+
+from kg.extract.arbiter import MENTIONS_KEY, Arbiter, arbiter_config
+from kg.extract.spans import CUES_KEY, GAZETTEER_KEY, add_span, register_extensions
+from kg.extract.tokenizer import make_tokenizer
+
+
+@pytest.fixture(scope="module")
+def nlp() -> spacy.language.Language:
+    register_extensions()
+    nlp = spacy.blank("en")
+    nlp.tokenizer = make_tokenizer(nlp)
+    return nlp
+
+
+def run(doc: spacy.tokens.Doc, **changes: object) -> list[tuple[str, str, str]]:
+    config = copy.deepcopy(arbiter_config())
+    config.update(changes)
+    Arbiter(config)(doc)
+    return [(s.text, s.label_, s._.kg_source) for s in doc.spans[MENTIONS_KEY]]
+
+
+def test_generic_phrases_are_dropped(nlp: spacy.language.Language) -> None:
+    doc = nlp("Our model beats the baselines and the proposed method on the Pile.")
+    doc.ents = [Span(doc, 0, 2, "Model"), Span(doc, 3, 5, "Method"), Span(doc, 6, 9, "Method"),
+                Span(doc, 10, 12, "Dataset")]
+    assert run(doc) == [("the Pile", "Dataset", "ner")]
+
+
+def test_model_shaped_methods_become_models(nlp: spacy.language.Language) -> None:
+    doc = nlp("RoBERTa and LSTM and Masked Image Modeling and GPT-4")
+    doc.ents = [Span(doc, 0, 1, "Method"), Span(doc, 2, 3, "Method"),
+                Span(doc, 4, 7, "Method"), Span(doc, 8, 9, "Method")]
+    assert [t for _, t, _ in run(doc)] == ["Model", "Method", "Method", "Model"]
+
+
+def test_ner_wins_overlaps_and_others_fill_gaps(nlp: spacy.language.Language) -> None:
+    doc = nlp("We evaluate BERT on the WMT corpus with BLEU.")
+    doc.ents = [Span(doc, 2, 3, "Method")]
+    cues: list[Span] = []
+    add_span(cues, doc, 2, 3, "Model", score=0.5, source="cues", role="uses")
+    add_span(cues, doc, 5, 7, "Dataset", score=0.5, source="cues")
+    doc.spans[CUES_KEY] = cues
+    gaz: list[Span] = []
+    add_span(gaz, doc, 8, 9, "Metric", score=0.5, source="gazetteer")
+    doc.spans[GAZETTEER_KEY] = gaz
+    out = run(doc)
+    assert out == [("BERT", "Method", "ner"), ("WMT corpus", "Dataset", "cues"),
+                   ("BLEU", "Metric", "gazetteer")]
+    assert doc.spans[MENTIONS_KEY][0]._.kg_role == "uses"
+
+
+def test_gazetteer_name_extends_ner_span(nlp: spacy.language.Language) -> None:
+    doc = nlp("It reaches 85.8% top-1 accuracy.")
+    acc = next(t.i for t in doc if t.text == "accuracy")
+    doc.ents = [Span(doc, acc, acc + 1, "Metric")]
+    gaz: list[Span] = []
+    add_span(gaz, doc, acc - 1, acc + 1, "Metric", score=0.6, source="gazetteer")
+    doc.spans[GAZETTEER_KEY] = gaz
+    assert run(doc, extend_ner_from=["gazetteer"]) == [("top-1 accuracy", "Metric", "gazetteer")]
+    doc.spans[GAZETTEER_KEY] = gaz
+    assert run(doc, extend_ner_from=[]) == [("accuracy", "Metric", "ner")]
