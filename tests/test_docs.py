@@ -19,3 +19,10 @@ def test_command_has_help_and_readme_entry(name: str) -> None:
     for param in command.params:
         if param.param_type_name == "option" and not param.hidden:
             assert param.help or param.name in ("help",), f"kg {name} {param.opts} has no help"
+
+
+def test_readme_lists_every_exit_code() -> None:
+    from kg.errors import EXIT_CODES
+
+    for code, text in EXIT_CODES.items():
+        assert f"| {code} | {text} |" in README, f"exit code {code} is not in README.md"
