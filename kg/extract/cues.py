@@ -172,6 +172,8 @@ class CueTagger:
     def _name_after(self, doc: Doc, i: int) -> tuple[int, int] | None:
         if i >= len(doc) or not self._is_name(doc[i]) or not _has_letters(doc[i]):
             return None
+        if i + 2 < len(doc) and doc[i + 1].lower_ in ("'s", "’s"):
+            return self._name_after(doc, i + 2)  # "Apple's OpenELM": the name is the owned one
         end = i + 1
         while end < len(doc) and end - i < self.max_tokens:
             tok = doc[end]

@@ -141,3 +141,11 @@ def test_bad_cue_files(tmp_path: Path) -> None:
 def test_language_pairs_and_citations_are_not_mentions(nlp: Language) -> None:
     assert cues(nlp, "Results on English-German and French are good.") == []
     assert cues(nlp, "It is compared to Zaidan and Smith (2011) and Koehn et al.") == []
+
+
+def test_possessive_owner_is_not_the_name() -> None:
+    import kg
+
+    found = kg.extract("1.5-Pints outperforms Apple's OpenELM on MT-Bench.")[0]
+    texts = {m["text"] for m in found}
+    assert "OpenELM" in texts and "Apple" not in texts
