@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
-from kg.model import Mention, Paper, Problem
+from kg.model import Mention, Problem
 
 #: The extractor version recorded in provenance and cache keys; bump it when the model or
 #: the rule data change.
 VERSION = "kg-extract/1.0"
 
-__all__ = ["VERSION", "extract", "extract_mentions", "extract_papers", "extract_file"]
+__all__ = ["VERSION", "extract", "extract_mentions", "extract_file"]
 
 #: Texts longer than this are cut into pieces at sentence ends before extraction.
 MAX_PIECE = 100_000
@@ -98,25 +98,6 @@ def extract(texts: Iterable[str] | str, *, batch_size: int = 64) -> list[list[di
     return [[m.to_dict() for m in ms] for ms in extract_mentions(texts, batch_size=batch_size)]
 
 
-def extract_papers(papers: list[Paper], *, progress: bool = False, batch_size: int = 64
-                   ) -> dict[str, dict[str, list[Mention]]]:
-    """Mentions of each paper's title and abstract: ``{paper_id: {"title": [...], ...}}``."""
-    texts = []
-    for p in papers:
-        texts.append(p.title)
-        texts.append(p.abstract)
-    found = extract_mentions(texts, batch_size=batch_size)
-    if progress:
-        from tqdm import tqdm
-
-        found = tqdm(found, total=len(texts), desc="extract", unit="text", leave=False)
-    out: dict[str, dict[str, list[Mention]]] = {}
-    it = iter(found)
-    for p in papers:
-        out[p.id] = {"title": next(it), "abstract": next(it)}
-    return out
-
-
 def _read_texts(path: Path, format: str | None,
                 on_problem: Callable[[Problem], None] | None) -> Iterator[tuple[str, str]]:
     """(id, text) pairs from JSONL ``{"id", "text"}`` lines or any ``kg build`` format."""
@@ -159,11 +140,16 @@ def extract_file(input_path: str | Path, output: str | Path | None = None, *,
     path = Path(input_path)
     if not path.exists():
         raise InputError(f"{path}: no such file; give a JSONL file of {{\"id\", \"text\"}} lines")
-    records = list(_read_texts(path, format, on_problem))
-    ids = [r[0] for r in records]
-    found = extract_mentions(r[1] for r in records)
-    lines = (json.dumps({"id": i, "entities": [m.to_dict() for m in ms]}, ensure_ascii=False)
-             for i, ms in zip(ids, found))
+    ids: list[str] = []
+
+    def texts() -> Iterator[str]:  # streams: ids are recorded as their texts are read
+        for doc_id, text in _read_texts(path, format, on_problem):
+            ids.append(doc_id)
+            yield text
+
+    lines = (json.dumps({"id": ids[k], "entities": [m.to_dict() for m in ms]},
+                        ensure_ascii=False)
+             for k, ms in enumerate(extract_mentions(texts())))
     if output is None:
         for line in lines:
             sys.stdout.write(line + "\n")
@@ -171,7 +157,7 @@ def extract_file(input_path: str | Path, output: str | Path | None = None, *,
         with atomic_file(output) as fh:
             for line in lines:
                 fh.write(line + "\n")
-    return len(records)
+    return len(ids)
 
 
 class _CallableModule(types.ModuleType):
