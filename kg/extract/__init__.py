@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
+from kg.extract.pieces import sentence_cuts
 from kg.model import Mention, Problem
 
 #: The extractor version recorded in provenance and cache keys; bump it when the model or
@@ -29,18 +30,7 @@ MAX_PIECE = 100_000
 
 
 def _pieces(text: str) -> list[tuple[int, str]]:
-    if len(text) <= MAX_PIECE:
-        return [(0, text)]
-    out = []
-    start = 0
-    while start < len(text):
-        end = min(len(text), start + MAX_PIECE)
-        if end < len(text):
-            cut = text.rfind(". ", start + MAX_PIECE // 2, end)
-            end = cut + 2 if cut != -1 else end
-        out.append((start, text[start:end]))
-        start = end
-    return out
+    return [(a, text[a:b]) for a, b in sentence_cuts(text, MAX_PIECE)]
 
 
 def extract_mentions(texts: Iterable[str], *, batch_size: int = 64, nlp: Any = None

@@ -20,6 +20,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from kg.extract.pieces import sentence_cuts
+
 Doc = dict[str, Any]
 
 
@@ -86,21 +88,14 @@ def chunks(doc: Doc, max_chars: int = 2500) -> Iterator[Doc]:
     fall after '. ').
     """
     text = doc["text"]
-    if len(text) <= max_chars:
+    cuts = sentence_cuts(text, max_chars, min_fraction=1 / 3)
+    if len(cuts) == 1:
         yield doc
         return
-    start = 0
-    n = 0
-    while start < len(text):
-        end = min(len(text), start + max_chars)
-        if end < len(text):
-            cut = text.rfind(". ", start + max_chars // 3, end)
-            end = cut + 2 if cut != -1 else end
+    for n, (start, end) in enumerate(cuts):
         ents = [
             {**e, "start": e["start"] - start, "end": e["end"] - start}
             for e in doc["entities"]
             if e["start"] >= start and e["end"] <= end
         ]
         yield {**doc, "id": f"{doc['id']}#{n}", "text": text[start:end], "entities": ents}
-        start = end
-        n += 1

@@ -35,22 +35,19 @@ class ModelNames:
         self.score = score
         self.exact = {f for f in config["families"] if len(f) < 4}
         self.folded = {f.lower() for f in config["families"] if len(f) >= 4}
-        self.multi = [f.split() for f in config["families"] if " " in f]
         self.version = re.compile(config["version"])
         self.flavours = {f.lower() for f in config["flavours"]}
-        names = sorted(config["families"], key=len, reverse=True)
-        self.glued = re.compile(
-            r"^(?:" + "|".join(re.escape(n) for n in names) + r")[-_]?(?:v?\d[\w.-]*|[a-z]\d*)$",
-            re.IGNORECASE)
+        # a family name glued to a version or size: "LLaMA2", "Llama3-8B", "T5-11B"
+        self.glued_exact = _glued(f for f in config["families"] if len(f) < 4)
+        self.glued_folded = _glued((f for f in config["families"] if len(f) >= 4), re.IGNORECASE)
 
     def _family(self, token: Any) -> bool:
         t = token.text
         if not t[:1].isupper() and not t.startswith(("mT5", "mBART", "wav2vec")):
             return False  # "falcon", "phi": a family name is written as a name
         return t in self.exact or t.lower() in self.folded or (
-            any(c.isdigit() for c in t) and bool(self.glued.match(t))
-            and (t[:3] in self.exact or t.lower()[:4] in {f[:4] for f in self.folded}
-                 or any(t.startswith(e) for e in self.exact)))
+            any(c.isdigit() for c in t)
+            and bool(self.glued_exact.match(t) or self.glued_folded.match(t)))
 
     def _extends(self, token: Any, after_version: bool) -> bool:
         t = token.text
@@ -82,6 +79,11 @@ class ModelNames:
             i = end
         doc.spans[MODELS_KEY] = found
         return doc
+
+
+def _glued(names: Any, flags: int = 0) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"^(?:{alternatives})[-_]?(?:v?\d[\w.-]*|[a-z]\d*)$", flags)
 
 
 @Language.factory("kg_model_names", default_config={"score": 0.8})

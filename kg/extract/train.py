@@ -69,10 +69,9 @@ def new_pipeline(*, base: str | None = BASE_PACKAGE) -> tuple[Language, list[str
     if base_nlp is not None:
         nlp.add_pipe("tok2vec", source=base_nlp)
         sourced.append("tok2vec")
-        width = 96
     else:
         nlp.add_pipe("tok2vec")
-        width = 96
+    width = 96  # en_core_web_sm's tok2vec width, and spaCy's default
     nlp.add_pipe("ner", config={"model": {
         "@architectures": "spacy.TransitionBasedParser.v2",
         "state_type": "ner", "extra_state_tokens": False, "hidden_width": 64,
