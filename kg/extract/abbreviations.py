@@ -139,7 +139,8 @@ class AbbreviationDetector:
     require_upper
         Short forms need an upper-case letter (drops "(i.e.)", "(see)" and the like).
     plurals
-        Also emit the short form followed by "s" ("CNNs" after "... (CNN)").
+        Also emit the short form followed by "s" ("CNNs" after "... (CNN)"), and a plural
+        short form without it ("NPT" after "... (NPTs)").
     score_definition, score_occurrence
         ``kg_score`` of the two defining forms and of the other occurrences.
     use_head_types
@@ -298,12 +299,20 @@ class AbbreviationDetector:
         texts = [t.text for t in doc]
         for parts, label in typed.items():
             k = len(parts)
-            plural = (*parts[:-1], parts[-1] + "s")
+            forms = {parts}
+            if self.plurals:
+                forms |= {(*parts[:-1], number) for number in _other_number(parts[-1])}
             for i in range(len(texts) - k + 1):
-                window = tuple(texts[i : i + k])
-                if window == parts or (self.plurals and window == plural):
+                if tuple(texts[i : i + k]) in forms:
                     found.append((i, i + k, label))
         return found
+
+
+def _other_number(word: str) -> list[str]:
+    """The plural of a short form and, for a plural one, its singular: "NPTs" ↔ "NPT"."""
+    if len(word) > 2 and word.endswith("s") and word[-2].isupper():
+        return [word[:-1]]
+    return [word + "s"]
 
 
 def _token_ents(doc: Doc) -> list[Span | None]:

@@ -165,3 +165,15 @@ def test_task_short_forms_are_not_propagated_by_default() -> None:
     everything.add_pipe("kg_abbreviations", config={"propagate": ["Task"]})
     doc = everything("We study machine translation (MT). MT systems improve.")
     assert [t for t, _, _ in emitted(doc)] == ["machine translation", "MT", "MT"]
+
+
+def test_plural_short_form_finds_its_singular() -> None:
+    nlp = make_nlp([("Non-Parametric Transformers", "Model")])
+    doc = nlp("We introduce Non-Parametric Transformers (NPTs). Each NPT attends; NPTs win.")
+    assert [t for t, _, _ in emitted(doc)] == ["Non-Parametric Transformers", "NPTs", "NPT",
+                                              "NPTs"]
+    assert {label for _, label, _ in emitted(doc)} == {"Model"}
+    # a two-letter form ending in "s" is not read as a plural
+    assert kg.extract.abbreviations._other_number("GANs") == ["GAN"]
+    assert kg.extract.abbreviations._other_number("Ms") == ["Mss"]
+    assert kg.extract.abbreviations._other_number("CNN") == ["CNNs"]
