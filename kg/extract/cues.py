@@ -14,7 +14,9 @@ says on which side of the trigger the mention X stands:
 The pipeline has no tagger or parser, so X is either an entity of ``doc.ents`` standing right
 there, or a name: a run of words with a capital or a digit ("Masked Image Modeling",
 "MR-MAE", "Llama 3.1 8B"), possibly joined by connectors ("Bag-of-Words"). Untyped names get
-Model when they look like a model (CamelCase or a digit), else Method. A cue still emits an
+Model when they look like a model (CamelCase or a digit), else Method. In a headline-cased
+text (a title) a capital is no sign of a name: only CamelCase, capitals inside a word or digits
+are. A cue still emits an
 entity the NER found, to carry its role hint. Spans go to ``doc.spans["kg_cues"]`` with
 ``kg_source == "cues"``.
 """
@@ -113,6 +115,14 @@ def _has_letters(token: Token) -> bool:
     return len(token.text) >= 2 and any(c.isalpha() for c in token.text)
 
 
+def is_headline(doc: Doc) -> bool:
+    """Whether ``doc`` is written in headline case, as titles are: most longer words
+    capitalised ("Data, Data Everywhere: A Guide for Pretraining Dataset Construction")."""
+    words = [t.text for t in doc if len(t.text) >= 4 and t.is_alpha and not t.is_upper]
+    capitals = sum(w[0].isupper() for w in words)
+    return capitals >= 3 and capitals >= 0.7 * len(words)
+
+
 def looks_like_model(span: Span) -> bool:
     """CamelCase or a digit: "LLaMA", "GPT-4", "ResNet-50"."""
     return any(_CAMEL.search(t.text) or any(c.isdigit() for c in t.text) for t in span)
@@ -144,6 +154,7 @@ class CueTagger:
         self.heads = {w.lower(): t for t, ws in spec.get("head_types", {}).items() for w in ws}
         self.languages = {w.lower() for w in spec.get("languages", [])}
         self.matcher = Matcher(nlp.vocab)
+        self._headline = False
         self.by_id = {nlp.vocab.strings.add(name): cue for name, cue in self.cues.items()}
         for cue in self.cues.values():
             try:
@@ -158,6 +169,9 @@ class CueTagger:
         if token.lower_ in self.not_names or not any(c.isalnum() for c in text):
             return False
         if not any(c.isupper() or c.isdigit() for c in text):
+            return False
+        # in a headline ("Do Not Worry if You Do Not Have Data"), a capital says nothing
+        if self._headline and text[1:].islower():
             return False
         # a capitalised plain word opening a sentence ("Training data") is not a name
         if token.is_title and text[1:].islower() and _sentence_start(token):
@@ -263,6 +277,7 @@ class CueTagger:
         return "Model" if looks_like_model(span) else "Method"
 
     def __call__(self, doc: Doc) -> Doc:
+        self._headline = is_headline(doc)
         starts = {e.start: e for e in doc.ents}
         ends = {e.end: e for e in doc.ents}
         group: list[Span] = []

@@ -149,3 +149,15 @@ def test_possessive_owner_is_not_the_name() -> None:
     found = kg.extract("1.5-Pints outperforms Apple's OpenELM on MT-Bench.")[0]
     texts = {m["text"] for m in found}
     assert "OpenELM" in texts and "Apple" not in texts
+
+
+def test_capitals_of_a_headline_are_no_names(nlp: Language) -> None:
+    title = "Data, Data Everywhere: A Guide for Pretraining Dataset Construction"
+    assert cues(nlp, title) == []
+    assert cues(nlp, "Do Not Worry if You Do Not Have Data: Building Models Using Text") == []
+    # names shaped as names still count in a headline
+    assert cues(nlp, "Scaling Vision Transformers on the ImageNet-21K Dataset Quickly") == [
+        ("ImageNet-21K Dataset", "Dataset", None)]
+    # in running text a capitalised name is still a name
+    assert ("Long Range Arena benchmark", "Dataset", None) in cues(
+        nlp, "We report results on the Long Range Arena benchmark and beyond.")
