@@ -147,6 +147,7 @@ class Gazetteer:
         self.exact: dict[str, tuple[str, str]] = {}
         self.lower: dict[str, tuple[str, str]] = {}
         self.max_words = 1
+        self.first_words: set[str] = set()  # the first word of each name of several words
         for entry in read_entries(path):
             text = " ".join(entry["text"].split())
             value = (entry["type"], entry["canonical"])
@@ -155,6 +156,8 @@ class Gazetteer:
             else:
                 self.lower.setdefault(text.lower(), value)
             self.max_words = max(self.max_words, text.count(" ") + 1)
+            if " " in text:
+                self.first_words.add(text.split(" ", 1)[0].lower())
         self.max_tokens = 3 * self.max_words
         self.suffixes = model_suffixes()
 
@@ -174,16 +177,23 @@ class Gazetteer:
     def matches(self, doc: Doc) -> list[Span]:
         """Every gazetteer name in ``doc`` as a labelled span (overlaps included)."""
         text = doc.text
-        starts = [t.idx for t in doc]
-        ends = [t.idx + len(t) for t in doc]
-        useful = [t.is_alpha or t.like_num or not (t.is_punct or t.is_space) for t in doc]
-        exact, lower = self.exact, self.lower
+        starts: list[int] = []
+        ends: list[int] = []
+        words_: list[str] = []
+        useful: list[bool] = []
+        for t in doc:  # one pass: each Token access builds a Python object
+            word = t.text
+            starts.append(t.idx)
+            ends.append(t.idx + len(word))
+            words_.append(word)
+            useful.append(t.is_alpha or t.like_num or not (t.is_punct or t.is_space))
+        exact, lower, first_words = self.exact, self.lower, self.first_words
         found: list[Span] = []
         n = len(doc)
         for i in range(n):
             if not useful[i]:
                 continue
-            variant = _VARIANT.match(doc[i].text)
+            variant = _VARIANT.match(words_[i])
             if variant:  # a known dataset with a glued size or version: ImageNet-1K, COCO-2017
                 hit = exact.get(variant.group(1)) or lower.get(variant.group(1).lower())
                 if hit is not None and hit[0] == "Dataset":
@@ -194,6 +204,8 @@ class Gazetteer:
                     words += 1
                     if words > self.max_words or "\n" in text[ends[j - 1] : starts[j]]:
                         break
+                    if words == 2 and text[starts[i] : ends[j - 1]].lower() not in first_words:
+                        break  # no name of several words starts with this word
                 if not useful[j]:
                     continue
                 surface = text[starts[i] : ends[j]]
