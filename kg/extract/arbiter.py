@@ -4,7 +4,9 @@ Candidates come from ``doc.ents`` (source ``"ner"``) and the span groups of the 
 components (:mod:`kg.extract.spans`). They are taken in the priority order of
 ``data/arbiter.json``; a candidate is kept when it overlaps no kept mention and is not a
 generic phrase ("our model", "the dataset", "baselines"). A role hint from any candidate on
-exactly the same tokens is carried over. The result is ``doc.spans["kg_mentions"]``, sorted,
+exactly the same tokens is carried over. Kept mentions lose trailing function words ("joint
+training of") and one holding a whole abbreviation definition ("Direct Preference Optimization
+(DPO)") is split into its two forms. The result is ``doc.spans["kg_mentions"]``, sorted,
 non-overlapping, each span with ``kg_score``, ``kg_source`` and ``kg_role`` set.
 """
 
@@ -45,6 +47,9 @@ class Arbiter:
         self.model_like = bool(ml.get("enabled"))
         self.model_like_max = int(ml.get("max_tokens", 3))
         self.architectures = {a.lower() for a in ml.get("architectures", [])}
+        edges = config.get("edges", {})
+        self.trailing = {w.lower() for w in edges.get("trailing_words", [])}
+        self.split_definitions = bool(edges.get("split_definitions", False))
         self.determiners = sorted((d.lower() + " " for d in config["generic_determiners"]),
                                   key=len, reverse=True)
 
@@ -94,6 +99,35 @@ class Arbiter:
                 fixed._.kg_source, fixed._.kg_score, fixed._.kg_role = \
                     m._.kg_source, m._.kg_score, m._.kg_role
                 kept[i] = fixed
+
+    def tidy(self, doc: Doc, kept: list[Span]) -> list[Span]:
+        """Boundary hygiene (``edges`` of ``arbiter.json``): split a mention holding a whole
+        abbreviation definition into its two forms, drop trailing function words."""
+        pairs = doc._.kg_abbreviations if self.split_definitions \
+            and doc.has_extension("kg_abbreviations") else None
+        out: list[Span] = []
+        for m in kept:
+            parts = [(m.start, m.end)]
+            for short, long in pairs or ():
+                first, second = sorted((short, long), key=lambda x: x.start)
+                if m.start <= first.start and second.end <= m.end and len(m) > 1:
+                    parts = [(long.start, long.end), (short.start, short.end)]
+                    break
+            for start, end in parts:
+                while end - start > 1 and doc[end - 1].lower_ in self.trailing:
+                    end -= 1
+                if (start, end) == (m.start, m.end):
+                    out.append(m)
+                    continue
+                if doc[start:end].text.lower() in self.trailing or \
+                        self.is_generic(doc[start:end].text):
+                    continue
+                fixed = Span(doc, start, end, label=m.label_)
+                fixed._.kg_source, fixed._.kg_score, fixed._.kg_role = \
+                    m._.kg_source, m._.kg_score, m._.kg_role
+                out.append(fixed)
+        out.sort(key=lambda x: x.start)
+        return out
 
     def candidates(self, doc: Doc) -> dict[str, list[Span]]:
         """Candidate spans by source name."""
@@ -161,7 +195,7 @@ class Arbiter:
                 m._.kg_role = roles.get((s.start, s.end))
                 kept.append(m)
                 taken[s.start:s.end] = b"\x01" * (s.end - s.start)
-        kept.sort(key=lambda x: x.start)
+        kept = self.tidy(doc, kept)
         self.harmonise_abbreviations(doc, kept)
         doc.spans[MENTIONS_KEY] = kept
         return doc

@@ -68,3 +68,24 @@ def test_gazetteer_name_extends_ner_span(nlp: spacy.language.Language) -> None:
     assert run(doc, extend_ner_from=["gazetteer"]) == [("top-1 accuracy", "Metric", "gazetteer")]
     doc.spans[GAZETTEER_KEY] = gaz
     assert run(doc, extend_ner_from=[]) == [("accuracy", "Metric", "ner")]
+
+
+def test_trailing_function_words_are_dropped(nlp: spacy.language.Language) -> None:
+    doc = nlp("This removes joint training of generator networks.")
+    doc.ents = [Span(doc, 2, 5, "Task"), Span(doc, 5, 7, "Method")]
+    assert run(doc) == [("joint training", "Task", "ner"),
+                        ("generator networks", "Method", "ner")]
+    doc = nlp("We add dropout with care.")
+    doc.ents = [Span(doc, 2, 4, "Method")]
+    assert run(doc) == [("dropout", "Method", "ner")]
+    assert run(doc, edges={}) == [("dropout with", "Method", "ner")]
+
+
+def test_a_whole_definition_is_split_into_its_forms(nlp: spacy.language.Language) -> None:
+    doc = nlp("It follows Direct Preference Optimization (DPO) closely.")
+    doc.ents = [Span(doc, 2, 8, "Method")]
+    doc._.kg_abbreviations = [(doc[6:7], doc[2:5])]
+    assert run(doc) == [("Direct Preference Optimization", "Method", "ner"),
+                        ("DPO", "Method", "ner")]
+    doc._.kg_abbreviations = []
+    assert run(doc) == [("Direct Preference Optimization (DPO)", "Method", "ner")]
