@@ -4,9 +4,10 @@ Candidates come from ``doc.ents`` (source ``"ner"``) and the span groups of the 
 components (:mod:`kg.extract.spans`). They are taken in the priority order of
 ``data/arbiter.json``; a candidate is kept when it overlaps no kept mention and is not a
 generic phrase ("our model", "the dataset", "baselines"). A role hint from any candidate on
-exactly the same tokens is carried over. Kept mentions lose trailing function words ("joint
-training of") and one holding a whole abbreviation definition ("Direct Preference Optimization
-(DPO)") is split into its two forms. The result is ``doc.spans["kg_mentions"]``, sorted,
+exactly the same tokens is carried over. Kept mentions lose leading and trailing function
+words ("joint training of", "wherein fine-tuning"), and one holding a whole abbreviation
+definition ("Direct Preference Optimization (DPO)") is split into its two forms. The result
+is ``doc.spans["kg_mentions"]``, sorted,
 non-overlapping, each span with ``kg_score``, ``kg_source`` and ``kg_role`` set.
 """
 
@@ -49,6 +50,7 @@ class Arbiter:
         self.architectures = {a.lower() for a in ml.get("architectures", [])}
         edges = config.get("edges", {})
         self.trailing = {w.lower() for w in edges.get("trailing_words", [])}
+        self.leading = {w.lower() for w in edges.get("leading_words", [])}
         self.split_definitions = bool(edges.get("split_definitions", False))
         self.determiners = sorted((d.lower() + " " for d in config["generic_determiners"]),
                                   key=len, reverse=True)
@@ -102,7 +104,7 @@ class Arbiter:
 
     def tidy(self, doc: Doc, kept: list[Span]) -> list[Span]:
         """Boundary hygiene (``edges`` of ``arbiter.json``): split a mention holding a whole
-        abbreviation definition into its two forms, drop trailing function words."""
+        abbreviation definition into its two forms, drop leading and trailing function words."""
         pairs = doc._.kg_abbreviations if self.split_definitions \
             and doc.has_extension("kg_abbreviations") else None
         out: list[Span] = []
@@ -116,6 +118,8 @@ class Arbiter:
             for start, end in parts:
                 while end - start > 1 and doc[end - 1].lower_ in self.trailing:
                     end -= 1
+                while end - start > 1 and doc[start].lower_ in self.leading:
+                    start += 1
                 if (start, end) == (m.start, m.end):
                     out.append(m)
                     continue

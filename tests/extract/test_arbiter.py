@@ -79,6 +79,10 @@ def test_trailing_function_words_are_dropped(nlp: spacy.language.Language) -> No
     doc.ents = [Span(doc, 2, 4, "Method")]
     assert run(doc) == [("dropout", "Method", "ner")]
     assert run(doc, edges={}) == [("dropout with", "Method", "ner")]
+    text = "It adds a stage, wherein downstream fine-tuning is done."
+    doc = nlp(text)
+    doc.ents = [doc.char_span(text.index("wherein"), text.index(" is"), "Method")]
+    assert run(doc) == [("downstream fine-tuning", "Method", "ner")]
 
 
 def test_a_whole_definition_is_split_into_its_forms(nlp: spacy.language.Language) -> None:
