@@ -5,9 +5,8 @@ components (:mod:`kg.extract.spans`). They are taken in the priority order of
 ``data/arbiter.json``; a candidate is kept when it overlaps no kept mention and is not a
 generic phrase ("our model", "the dataset", "baselines"). A role hint from any candidate on
 exactly the same tokens is carried over. Kept mentions lose leading and trailing function
-words ("joint training of", "wherein fine-tuning"), and one holding a whole abbreviation
-definition ("Direct Preference Optimization (DPO)") is split into its two forms. The result
-is ``doc.spans["kg_mentions"]``, sorted,
+words ("joint training of", "wherein fine-tuning"). The result is
+``doc.spans["kg_mentions"]``, sorted,
 non-overlapping, each span with ``kg_score``, ``kg_source`` and ``kg_role`` set.
 """
 
@@ -51,7 +50,7 @@ class Arbiter:
         edges = config.get("edges", {})
         self.trailing = {w.lower() for w in edges.get("trailing_words", [])}
         self.leading = {w.lower() for w in edges.get("leading_words", [])}
-        self.split_definitions = bool(edges.get("split_definitions", False))
+        self.propagate_types = set(config.get("propagate", {}).get("types", []))
         self.determiners = sorted((d.lower() + " " for d in config["generic_determiners"]),
                                   key=len, reverse=True)
 
@@ -103,35 +102,54 @@ class Arbiter:
                 kept[i] = fixed
 
     def tidy(self, doc: Doc, kept: list[Span]) -> list[Span]:
-        """Boundary hygiene (``edges`` of ``arbiter.json``): split a mention holding a whole
-        abbreviation definition into its two forms, drop leading and trailing function words."""
-        pairs = doc._.kg_abbreviations if self.split_definitions \
-            and doc.has_extension("kg_abbreviations") else None
+        """Boundary hygiene (``edges`` of ``arbiter.json``): drop leading and trailing
+        function words."""
         out: list[Span] = []
         for m in kept:
-            parts = [(m.start, m.end)]
-            for short, long in pairs or ():
-                first, second = sorted((short, long), key=lambda x: x.start)
-                if m.start <= first.start and second.end <= m.end and len(m) > 1:
-                    parts = [(long.start, long.end), (short.start, short.end)]
-                    break
-            for start, end in parts:
-                while end - start > 1 and doc[end - 1].lower_ in self.trailing:
-                    end -= 1
-                while end - start > 1 and doc[start].lower_ in self.leading:
-                    start += 1
-                if (start, end) == (m.start, m.end):
-                    out.append(m)
-                    continue
-                if doc[start:end].text.lower() in self.trailing or \
-                        self.is_generic(doc[start:end].text):
-                    continue
-                fixed = Span(doc, start, end, label=m.label_)
-                fixed._.kg_source, fixed._.kg_score, fixed._.kg_role = \
-                    m._.kg_source, m._.kg_score, m._.kg_role
-                out.append(fixed)
+            start, end = m.start, m.end
+            while end - start > 1 and doc[end - 1].lower_ in self.trailing:
+                end -= 1
+            while end - start > 1 and doc[start].lower_ in self.leading:
+                start += 1
+            if (start, end) == (m.start, m.end):
+                out.append(m)
+                continue
+            if doc[start:end].text.lower() in self.trailing or \
+                    self.is_generic(doc[start:end].text):
+                continue
+            fixed = Span(doc, start, end, label=m.label_)
+            fixed._.kg_source, fixed._.kg_score, fixed._.kg_role = \
+                m._.kg_source, m._.kg_score, m._.kg_role
+            out.append(fixed)
         out.sort(key=lambda x: x.start)
         return out
+
+    def propagate(self, doc: Doc, kept: list[Span]) -> list[Span]:
+        """Mark the other occurrences of each kept name (``propagate`` of ``arbiter.json``)."""
+        names: dict[tuple[str, ...], Span] = {}
+        for m in kept:
+            if m.label_ in self.propagate_types and any(
+                    c.isupper() or c.isdigit() for c in m.text):
+                names.setdefault(tuple(t.text for t in m), m)
+        if not names:
+            return kept
+        taken = bytearray(len(doc))
+        for m in kept:
+            taken[m.start:m.end] = b"\x01" * len(m)
+        words = [t.text for t in doc]
+        added: list[Span] = []
+        for parts, m in names.items():
+            k = len(parts)
+            for i in range(len(words) - k + 1):
+                if words[i] == parts[0] and tuple(words[i:i + k]) == parts \
+                        and not any(taken[i:i + k]):
+                    span = Span(doc, i, i + k, label=m.label_)
+                    span._.kg_source = "propagation"
+                    span._.kg_score = self.confidence.get("propagation", {}).get(m.label_, 0.5)
+                    span._.kg_role = None
+                    added.append(span)
+                    taken[i:i + k] = b"\x01" * k
+        return sorted(kept + added, key=lambda x: x.start) if added else kept
 
     def candidates(self, doc: Doc) -> dict[str, list[Span]]:
         """Candidate spans by source name."""
@@ -201,6 +219,7 @@ class Arbiter:
                 taken[s.start:s.end] = b"\x01" * (s.end - s.start)
         kept = self.tidy(doc, kept)
         self.harmonise_abbreviations(doc, kept)
+        kept = self.propagate(doc, kept)
         doc.spans[MENTIONS_KEY] = kept
         return doc
 

@@ -85,11 +85,22 @@ def test_trailing_function_words_are_dropped(nlp: spacy.language.Language) -> No
     assert run(doc) == [("downstream fine-tuning", "Method", "ner")]
 
 
-def test_a_whole_definition_is_split_into_its_forms(nlp: spacy.language.Language) -> None:
+def test_a_whole_definition_is_kept_whole(nlp: spacy.language.Language) -> None:
+    # SciERC and TDMSci annotate most definitions as one mention; resolution reads both forms
     doc = nlp("It follows Direct Preference Optimization (DPO) closely.")
     doc.ents = [Span(doc, 2, 8, "Method")]
     doc._.kg_abbreviations = [(doc[6:7], doc[2:5])]
-    assert run(doc) == [("Direct Preference Optimization", "Method", "ner"),
-                        ("DPO", "Method", "ner")]
-    doc._.kg_abbreviations = []
     assert run(doc) == [("Direct Preference Optimization (DPO)", "Method", "ner")]
+
+
+def test_a_name_marks_its_other_occurrences(nlp: spacy.language.Language) -> None:
+    text = "UL2 20B beats T5 with an encoder. Later UL2 20B and T5 again; no encoder."
+    doc = nlp(text)
+    doc.ents = [doc.char_span(0, 7, "Model"), doc.char_span(14, 16, "Model"),
+                doc.char_span(25, 32, "Method")]
+    assert run(doc) == [("UL2 20B", "Model", "ner"), ("T5", "Model", "ner"),
+                        ("encoder", "Method", "ner"), ("UL2 20B", "Model", "propagation"),
+                        ("T5", "Model", "propagation")]
+    # lower-case words are not names: the NER's reading of each "encoder" stands
+    assert run(doc, propagate={}) == [("UL2 20B", "Model", "ner"), ("T5", "Model", "ner"),
+                                      ("encoder", "Method", "ner")]
