@@ -8,7 +8,8 @@ says on which side of the trigger the mention X stands:
   ``trained / fine-tuned on X`` → ``Dataset``, role ``uses``;
 - ``X dataset / corpus / benchmark / treebank`` → ``Dataset`` (the head noun included);
 - ``X score`` → ``Metric`` ("BLEU score");
-- ``outperforms X``, ``compared with X`` → role ``compares-with``;
+- ``outperforms X``, ``compared with X`` → role ``compares-with``; ``X outperforms / achieves``
+  → X is a mention (no role);
 - ``we use X``, ``based on X`` → role ``uses`` (only when the NER found X).
 
 The pipeline has no tagger or parser, so X is either an entity of ``doc.ents`` standing right

@@ -161,3 +161,9 @@ def test_capitals_of_a_headline_are_no_names(nlp: Language) -> None:
     # in running text a capitalised name is still a name
     assert ("Long Range Arena benchmark", "Dataset", None) in cues(
         nlp, "We report results on the Long Range Arena benchmark and beyond.")
+
+
+def test_the_subject_of_outperforms_is_a_mention(nlp: Language) -> None:
+    assert cues(nlp, "On 0-shot MMLU, UL2 20B outperforms T0.") == [
+        ("UL2 20B", "Model", None), ("T0", "Model", "compares-with")]
+    assert cues(nlp, "Our method outperforms the baselines.") == []
