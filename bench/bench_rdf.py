@@ -24,6 +24,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import statistics
@@ -66,12 +67,19 @@ def synthetic(path: Path, papers: int, seed: int = 0) -> dict[str, Any]:
     """Write the synthetic graph to ``path``; return the bindings for the queries."""
     rng = random.Random(seed)
     n_entities = max(50, papers // 10)
-    weights = [1.0 / (i + 1) ** 1.1 for i in range(n_entities)]  # Zipf-like popularity
+    # Zipf-like popularity. Cumulative weights are computed once: rng.choices(weights=...)
+    # would recompute them over every entity at each call (hours at 1M papers), and gives
+    # the same draws as cum_weights.
+    cum_weights = list(itertools.accumulate(1.0 / (i + 1) ** 1.1 for i in range(n_entities)))
+    entities = range(n_entities)
+    roles = [r for r, _ in ROLES]
+    role_weights = list(itertools.accumulate(w for _, w in ROLES))
+    k_weights = list(itertools.accumulate((0.4, 0.4, 0.12, 0.08)))
     links: list[tuple[int, int, str]] = []
     for p in range(papers):
-        k = rng.choices((0, 1, 2, 3), weights=(0.4, 0.4, 0.12, 0.08))[0]
-        for e in set(rng.choices(range(n_entities), weights=weights, k=k)):
-            role = rng.choices([r for r, _ in ROLES], weights=[w for _, w in ROLES])[0]
+        k = rng.choices((0, 1, 2, 3), cum_weights=k_weights)[0]
+        for e in set(rng.choices(entities, cum_weights=cum_weights, k=k)):
+            role = rng.choices(roles, cum_weights=role_weights)[0]
             links.append((p, e, role))
     counts: dict[int, set[int]] = {}
     for p, e, _ in links:
