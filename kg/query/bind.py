@@ -5,7 +5,11 @@ variable does not narrow the search: binding the paper and entity of ``link-evid
 took a second on 100k papers, against well under a millisecond with ``VALUES``. The
 bindings are therefore given to Oxigraph as a ``VALUES`` block placed first in the
 top-level WHERE group (found with :mod:`kg.query.tokens`), which binds the variables
-before anything else is evaluated, like rdflib's ``initBindings``.
+before anything else is evaluated, like rdflib's ``initBindings``. A subquery that
+projects a bound variable gets the same block first in its own WHERE group, so the
+variable is bound inside it too (as rdflib's ``initBindings`` and SEP-0007 substitution
+do): a ready query that ranks and limits in a subquery then ranks the bound entity's
+answers, not everyone's.
 
 Each value is an RDF term, written by :func:`sparql_term` with every character that could
 end it escaped (literals) or rejected (IRIs), so no value can change the query around it.
@@ -26,7 +30,7 @@ from rdflib import XSD, Literal, URIRef
 from rdflib.term import Identifier
 
 from kg.errors import GraphError
-from kg.query.tokens import TokenError, tokens, where_group
+from kg.query.tokens import Token, TokenError, tokens, where_group
 
 _IRI = re.compile(r'[^<>"{}|^`\\\x00-\x20]+')
 _LANG = re.compile(r"[a-zA-Z]+(-[a-zA-Z0-9]+)*")
@@ -80,7 +84,44 @@ def bind_values(query: str, bindings: Mapping[str, Identifier]) -> str:
         raise GraphError(f"SPARQL syntax error: {err}") from err
     if span is None:
         raise GraphError("cannot bind variables: the query has no WHERE { ... } group")
-    names = " ".join(f"?{name}" for name in bindings)
-    values = " ".join(sparql_term(term) for term in bindings.values())
-    at = tokens(query)[span[0]].end
-    return f"{query[:at]} VALUES ({names}) {{ ({values}) }}{query[at:]}"
+    toks = tokens(query)
+    terms = {name: sparql_term(term) for name, term in bindings.items()}
+    inserts = [(toks[span[0]].end, list(terms))]
+    for at, projected in subquery_groups(toks):
+        names = [name for name in terms if projected is None or name in projected]
+        if names:
+            inserts.append((toks[at].end, names))
+    out, last = [], 0
+    for at, names in sorted(inserts):
+        block = (" VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
+                 + " ".join(terms[n] for n in names) + ") }")
+        out += [query[last:at], block]
+        last = at
+    return "".join(out) + query[last:]
+
+
+def subquery_groups(toks: list[Token]) -> list[tuple[int, set[str] | None]]:
+    """The WHERE groups of the subqueries: (index of their ``{``, projected variables).
+
+    The projected variables are the plain ``?var`` of the SELECT clause, not those
+    assigned with ``AS`` (``None`` for ``SELECT *``).
+    """
+    out = []
+    depth = 0
+    for i, tok in enumerate(toks):
+        depth += tok.kind == "open"
+        depth -= tok.kind == "close"
+        if depth == 0 or tok.kind != "word" or tok.text.upper() != "SELECT":
+            continue
+        projected: set[str] | None = set()
+        j = i + 1
+        while j < len(toks) and toks[j].kind != "open":
+            if toks[j].text == "*" and projected is not None:
+                projected = None
+            elif (toks[j].kind == "var" and projected is not None
+                  and toks[j - 1].text.upper() != "AS"):
+                projected.add(toks[j].text[1:])
+            j += 1
+        if j < len(toks):
+            out.append((j, projected))
+    return out
