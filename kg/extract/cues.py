@@ -117,11 +117,16 @@ def _has_letters(token: Token) -> bool:
 
 
 def is_headline(doc: Doc) -> bool:
-    """Whether ``doc`` is written in headline case, as titles are: most longer words
-    capitalised ("Data, Data Everywhere: A Guide for Pretraining Dataset Construction")."""
-    words = [t.text for t in doc if len(t.text) >= 4 and t.is_alpha and not t.is_upper]
+    """Whether ``doc`` is a headline-cased title ("Should VLMs be Pre-trained with Image
+    Data?"): not ended by a full stop, and most content words (not stop words, not the part
+    after a hyphen) capitalised."""
+    if doc.text.rstrip().endswith("."):
+        return False
+    words = [t.text for t in doc if len(t.text) >= 3 and t.is_alpha and not t.is_upper
+             and not t.is_stop and not (t.i and doc[t.i - 1].text == "-"
+                                        and not doc[t.i - 1].whitespace_)]
     capitals = sum(w[0].isupper() for w in words)
-    return capitals >= 3 and capitals >= 0.7 * len(words)
+    return capitals >= 2 and capitals >= 0.7 * len(words)
 
 
 def looks_like_model(span: Span) -> bool:
@@ -172,7 +177,7 @@ class CueTagger:
         if not any(c.isupper() or c.isdigit() for c in text):
             return False
         # in a headline ("Do Not Worry if You Do Not Have Data"), a capital says nothing
-        if self._headline and text[1:].islower():
+        if self._headline and all(p[1:].islower() for p in text.split("-") if p):
             return False
         # a capitalised plain word opening a sentence ("Training data") is not a name
         if token.is_title and text[1:].islower() and _sentence_start(token):

@@ -155,6 +155,10 @@ def test_capitals_of_a_headline_are_no_names(nlp: Language) -> None:
     title = "Data, Data Everywhere: A Guide for Pretraining Dataset Construction"
     assert cues(nlp, title) == []
     assert cues(nlp, "Do Not Worry if You Do Not Have Data: Building Models Using Text") == []
+    assert cues(nlp, "Should VLMs be Pre-trained with Image Data?") == []
+    assert cues(nlp, "Demystifying High-Quality Data in Code Pretraining") == []
+    # a sentence is no headline, however many capitals it has
+    assert cues(nlp, "We train on Image Data.") == [("Image Data", "Dataset", "uses")]
     # names shaped as names still count in a headline
     assert cues(nlp, "Scaling Vision Transformers on the ImageNet-21K Dataset Quickly") == [
         ("ImageNet-21K Dataset", "Dataset", None)]
