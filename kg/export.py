@@ -19,6 +19,8 @@ The directory contract (shared by every stage and the docs):
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import json
 import os
 import shutil
@@ -52,23 +54,40 @@ def paper_record(paper: Any, entity_ids: list[str]) -> dict[str, Any]:
 
 def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
     """Write ``rows`` as UTF-8 JSON lines."""
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
     with open(path, "w", encoding="utf-8") as fh:
+        chunk: list[str] = []
         for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            chunk.append(dumps(row))
+            if len(chunk) >= 4096:
+                fh.write("\n".join(chunk) + "\n")
+                chunk.clear()
+        if chunk:
+            fh.write("\n".join(chunk) + "\n")
+
+
+def _fields(record: Any) -> dict[str, Any]:
+    """The fields of a dataclass record as a dict: ``record.to_dict()`` without the deep
+    copy of ``dataclasses.asdict`` (the JSON text is the same)."""
+    return {name: getattr(record, name) for name in _field_names(type(record))}
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def write_records(graph: Any, directory: Path) -> list[str]:
     """Write the JSONL files of the directory contract."""
-    by_paper: dict[str, list[str]] = {}
+    by_paper: dict[str, dict[str, None]] = {}
     for link in graph.links():
-        ids = by_paper.setdefault(link.paper, [])
-        if link.entity not in ids:
-            ids.append(link.entity)
+        by_paper.setdefault(link.paper, {})[link.entity] = None
     write_jsonl(directory / "papers.jsonl",
-                (paper_record(p, by_paper.get(p.id, [])) for p in graph.papers()))
-    write_jsonl(directory / "entities.jsonl", (e.to_dict() for e in graph.entities()))
-    write_jsonl(directory / "links.jsonl", (link.to_dict() for link in graph.links()))
-    write_jsonl(directory / "merges.jsonl", (m.to_dict() for m in graph.merges()))
+                (paper_record(p, list(by_paper.pop(p.id, ()))) for p in graph.papers()))
+    del by_paper
+    write_jsonl(directory / "entities.jsonl", (_fields(e) for e in graph.entities()))
+    write_jsonl(directory / "links.jsonl", (_fields(link) for link in graph.links()))
+    write_jsonl(directory / "merges.jsonl", (_fields(m) for m in graph.merges()))
     return ["papers.jsonl", "entities.jsonl", "links.jsonl", "merges.jsonl"]
 
 

@@ -36,7 +36,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -274,31 +274,52 @@ class KnowledgeGraph:
         import networkx as nx
 
         graph = nx.MultiDiGraph()
+        for node, attrs in self._nodes():
+            graph.add_node(node, **attrs)
+        for u, v, key, attrs in self._edges():
+            graph.add_edge(u, v, key=key, **attrs)
+        return graph
+
+    def _nodes(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """The nodes of :meth:`to_networkx` with their attributes, in order."""
         for p in self._papers:
-            graph.add_node(p.id, kind="paper", label=p.title, title=p.title, date=p.date,
-                           org=p.org, upvotes=p.upvotes, authors=list(p.authors),
-                           urls=list(p.urls))
+            yield p.id, {"kind": "paper", "label": p.title, "title": p.title, "date": p.date,
+                         "org": p.org, "upvotes": p.upvotes, "authors": list(p.authors),
+                         "urls": list(p.urls)}
         for e in self._entities:
             if e.id in self._paper_by_id:
                 raise GraphError(f"entity id {e.id!r} is also a paper id; ids must be unique")
-            graph.add_node(e.id, kind="entity", label=e.label, type=e.type,
-                           aliases=list(e.aliases), papers=len(self._entity_papers.get(e.id, [])),
-                           type_votes=dict(e.type_votes))
+            yield e.id, {"kind": "entity", "label": e.label, "type": e.type,
+                         "aliases": list(e.aliases),
+                         "papers": len(self._entity_papers.get(e.id, [])),
+                         "type_votes": dict(e.type_votes)}
+
+    def _edges(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        """The edges of :meth:`to_networkx` ``(u, v, key, attributes)``, in the order a
+        ``MultiDiGraph`` lists them: by source node, then first-added target, then key. A
+        link repeating (paper, entity, role) updates the edge: the last link's evidence."""
+        by_paper: dict[str, list[Link]] = {}
         for link in self._links:
-            if link.paper not in graph or link.entity not in graph:
+            if link.paper not in self._paper_by_id or link.entity not in self._entity_by_id:
                 raise GraphError(f"link {link.paper} → {link.entity} names an unknown "
                                  "paper or entity; the records are inconsistent")
-            graph.add_edge(link.paper, link.entity, key=link.role, kind="link",
-                           role=link.role, confidence=link.confidence, field=link.field,
-                           start=link.start, end=link.end, text=link.text,
-                           sentence=link.sentence, source=link.source,
-                           extractor_version=link.extractor_version)
+            by_paper.setdefault(link.paper, []).append(link)
+        for p in self._papers:
+            out: dict[str, dict[str, Link]] = {}
+            for link in by_paper.pop(p.id, ()):
+                out.setdefault(link.entity, {})[link.role] = link
+            for entity, keyed in out.items():
+                for role, link in keyed.items():
+                    yield p.id, entity, role, {
+                        "kind": "link", "role": role, "confidence": link.confidence,
+                        "field": link.field, "start": link.start, "end": link.end,
+                        "text": link.text, "sentence": link.sentence, "source": link.source,
+                        "extractor_version": link.extractor_version}
         for e in self._entities:
-            for parent in e.broader:
+            for parent in dict.fromkeys(e.broader):
                 if parent in self._entity_by_id:
-                    graph.add_edge(e.id, parent, key="variant-of", kind="variant-of",
-                                   role="variant-of")
-        return graph
+                    yield e.id, parent, "variant-of", {"kind": "variant-of",
+                                                       "role": "variant-of"}
 
     def projection(self) -> nx.Graph:
         """The paper–paper graph: an edge per pair sharing entities, ``weight`` = their
@@ -411,24 +432,115 @@ def _scalar(value: Any) -> Any:
     return value
 
 
-def write_graphml(graph: KnowledgeGraph, directory: str | Path) -> list[str]:
-    """Write ``graph.graphml``: the MultiDiGraph, list and dict attributes as JSON text."""
-    import networkx as nx
+_GRAPHML_TYPES = {str: "string", int: "long", float: "double", bool: "boolean"}
+_GRAPHML_HEAD = (
+    "<?xml version='1.0' encoding='utf-8'?>\n"
+    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+    'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">'
+)
 
-    g = graph.to_networkx()
-    flat = nx.MultiDiGraph()
-    flat.add_nodes_from((n, {k: _scalar(v) for k, v in d.items()}) for n, d in g.nodes(data=True))
-    flat.add_edges_from((u, v, k, {a: _scalar(x) for a, x in d.items()})
-                        for u, v, k, d in g.edges(keys=True, data=True))
-    nx.write_graphml(flat, Path(directory) / "graph.graphml", encoding="utf-8")
+
+def write_graphml(graph: KnowledgeGraph, directory: str | Path) -> list[str]:
+    """Write ``graph.graphml``: the MultiDiGraph, list and dict attributes as JSON text.
+
+    Streamed from the records: the bytes ``networkx.write_graphml`` writes for
+    :meth:`KnowledgeGraph.to_networkx` (keys in its order and types, pretty-printed alike;
+    a test compares them), without building the graph or an XML tree in memory.
+    """
+    from xml.etree.ElementTree import _escape_attrib, _escape_cdata  # type: ignore[attr-defined]
+
+    keys: dict[tuple[str, str, str], str] = {}
+
+    def scan(scope: str, attrs: dict[str, Any]) -> None:
+        for name, value in attrs.items():
+            kind = _graphml_type(_scalar(value))
+            if (name, kind, scope) not in keys:
+                keys[(name, kind, scope)] = f"d{len(keys)}"
+
+    for _, attrs in graph._nodes():
+        scan("node", attrs)
+    for _, _, _, attrs in graph._edges():
+        scan("edge", attrs)
+
+    def data(scope: str, attrs: dict[str, Any], indent: str) -> str:
+        out = []
+        for name, value in attrs.items():
+            value = _scalar(value)
+            key = keys[(name, _graphml_type(value), scope)]
+            text = str(value)
+            out.append(f'{indent}<data key="{key}">{_escape_cdata(text)}</data>' if text
+                       else f'{indent}<data key="{key}" />')
+        return "".join(out)
+
+    path = Path(directory) / "graph.graphml"
+    with open(path, "w", encoding="utf-8", errors="xmlcharrefreplace") as fh:
+        fh.write(_GRAPHML_HEAD)
+        for (name, kind, scope), key in reversed(keys.items()):
+            fh.write(f'\n  <key id="{key}" for="{scope}" attr.name="{_escape_attrib(name)}" '
+                     f'attr.type="{kind}" />')
+        fh.write('\n  <graph edgedefault="directed">')
+        chunk: list[str] = []
+        for node, attrs in graph._nodes():
+            if attrs:
+                chunk.append(f'\n    <node id="{_escape_attrib(str(node))}">'
+                             f'{data("node", attrs, chr(10) + "      ")}\n    </node>')
+            else:
+                chunk.append(f'\n    <node id="{_escape_attrib(str(node))}" />')
+            if len(chunk) >= 2048:
+                fh.write("".join(chunk))
+                chunk.clear()
+        for u, v, key, attrs in graph._edges():
+            head = (f'\n    <edge source="{_escape_attrib(str(u))}" '
+                    f'target="{_escape_attrib(str(v))}" id="{_escape_attrib(str(key))}"')
+            chunk.append(f'{head}>{data("edge", attrs, chr(10) + "      ")}\n    </edge>'
+                         if attrs else f"{head} />")
+            if len(chunk) >= 2048:
+                fh.write("".join(chunk))
+                chunk.clear()
+        fh.write("".join(chunk))
+        fh.write("\n  </graph>\n</graphml>\n")
     return ["graph.graphml"]
 
 
-def write_node_link(graph: KnowledgeGraph, directory: str | Path) -> list[str]:
-    """Write ``graph.json``: NetworkX node-link JSON (``nodes``, ``edges`` with ``key``)."""
-    import networkx as nx
+def _graphml_type(value: Any) -> str:
+    kind = _GRAPHML_TYPES.get(type(value))
+    if kind is None:
+        raise GraphError(f"GraphML cannot hold a {type(value).__name__} attribute value "
+                         f"({value!r})")
+    return kind
 
-    data = nx.node_link_data(graph.to_networkx(), edges="edges")
-    with open(Path(directory) / "graph.json", "w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False)
+
+def write_node_link(graph: KnowledgeGraph, directory: str | Path) -> list[str]:
+    """Write ``graph.json``: NetworkX node-link JSON (``nodes``, ``edges`` with ``key``).
+
+    Streamed from the records: the JSON ``networkx.node_link_data`` gives for
+    :meth:`KnowledgeGraph.to_networkx`, one node or edge at a time.
+    """
+    path = Path(directory) / "graph.json"
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write('{"directed": true, "multigraph": true, "graph": {}, "nodes": [')
+        chunk: list[str] = []
+        sep = ""
+        for node, attrs in graph._nodes():
+            attrs["id"] = node
+            chunk.append(sep + json.dumps(attrs, ensure_ascii=False))
+            sep = ", "
+            if len(chunk) >= 2048:
+                fh.write("".join(chunk))
+                chunk.clear()
+        fh.write("".join(chunk))
+        fh.write('], "edges": [')
+        chunk.clear()
+        sep = ""
+        for u, v, key, attrs in graph._edges():
+            attrs.update(source=u, target=v, key=key)
+            chunk.append(sep + json.dumps(attrs, ensure_ascii=False))
+            sep = ", "
+            if len(chunk) >= 2048:
+                fh.write("".join(chunk))
+                chunk.clear()
+        fh.write("".join(chunk))
+        fh.write("]}")
     return ["graph.json"]

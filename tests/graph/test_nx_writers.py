@@ -1,0 +1,48 @@
+"""The streamed GraphML and node-link writers give the bytes NetworkX writes."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from kg.graph import KnowledgeGraph
+from kg.graph.nx import _scalar, write_graphml, write_node_link
+from tests.graph.test_nx import graph  # noqa: F401 (fixture)
+from tests.graph.test_rdf_stream import nasty_graph
+
+
+def networkx_files(kg: KnowledgeGraph, directory: Path) -> None:
+    """What the writers wrote when they went through NetworkX."""
+    g = kg.to_networkx()
+    flat = nx.MultiDiGraph()
+    flat.add_nodes_from((n, {k: _scalar(v) for k, v in d.items()}) for n, d in g.nodes(data=True))
+    flat.add_edges_from((u, v, k, {a: _scalar(x) for a, x in d.items()})
+                        for u, v, k, d in g.edges(keys=True, data=True))
+    nx.write_graphml(flat, directory / "graph.graphml", encoding="utf-8")
+    with open(directory / "graph.json", "w", encoding="utf-8") as fh:
+        json.dump(nx.node_link_data(g, edges="edges"), fh, ensure_ascii=False)
+
+
+def nasty_kg() -> KnowledgeGraph:
+    mini = nasty_graph()
+    papers = [dataclasses.replace(p, title=p.title.replace("\x0b", "").replace("\x7f", ""))
+              for p in mini.papers()]  # characters XML cannot hold stay out
+    links = [dataclasses.replace(link, sentence="a & b <c> \"d\"\n\te")
+             for link in mini.links()]
+    return KnowledgeGraph(papers, mini.entities(), links, mini.merges())
+
+
+@pytest.mark.parametrize("which", ["fixture", "nasty"])
+def test_streamed_graph_files_equal_networkx(which, graph, tmp_path):  # noqa: F811
+    kg = graph if which == "fixture" else nasty_kg()
+    (tmp_path / "nx").mkdir()
+    (tmp_path / "ours").mkdir()
+    networkx_files(kg, tmp_path / "nx")
+    assert write_graphml(kg, tmp_path / "ours") == ["graph.graphml"]
+    assert write_node_link(kg, tmp_path / "ours") == ["graph.json"]
+    for name in ("graph.graphml", "graph.json"):
+        assert (tmp_path / "ours" / name).read_bytes() == (tmp_path / "nx" / name).read_bytes()
