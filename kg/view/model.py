@@ -51,6 +51,7 @@ class Records:
     links: list[Link]
     neighbours: dict[str, dict[str, str]] = field(default_factory=dict)
     links_of: dict[str, list[Link]] = field(default_factory=dict)
+    _rank: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_lists(
@@ -95,6 +96,14 @@ class Records:
 
     def by_degree(self, nodes: Iterable[str]) -> list[str]:
         """``nodes`` sorted by decreasing degree, then label, then id (stable)."""
+        if self._rank is None:  # every node ranked once: later sorts compare integers
+            order = sorted(self.neighbours, key=lambda n: (-self.degree(n),
+                                                            self.label(n).lower(), n))
+            self._rank = {n: i for i, n in enumerate(order)}
+        rank = self._rank
+        nodes = list(nodes)
+        if all(n in rank for n in nodes):
+            return sorted(nodes, key=rank.__getitem__)
         return sorted(nodes, key=lambda n: (-self.degree(n), self.label(n).lower(), n))
 
 
@@ -121,9 +130,11 @@ def scene(
     wanted = list(dict.fromkeys(nodes))
     left_out: list[str] = []
     if len(wanted) > top:
+        wanted_set = set(wanted)
         first = [n for n in dict.fromkeys([*([center] if center else []), *keep_first])
-                 if n in set(wanted)]
-        rest = rec.by_degree(n for n in wanted if n not in set(first))
+                 if n in wanted_set]
+        first_set = set(first)
+        rest = rec.by_degree(n for n in wanted if n not in first_set)
         ordered = first + rest
         wanted, left_out = ordered[:top], ordered[top:]
     kept = set(wanted)
