@@ -10,7 +10,9 @@ says on which side of the trigger the mention X stands:
 - ``X score`` → ``Metric`` ("BLEU score");
 - ``outperforms X``, ``compared with X`` → role ``compares-with``; ``X outperforms / achieves``
   → X is a mention (no role);
-- ``we use X``, ``based on X`` → role ``uses`` (only when the NER found X).
+- ``we use X``, ``based on X`` → role ``uses`` (only when the NER found X);
+- a title opening with a name and a colon ("UL2: Unifying ...") → role ``proposes``
+  (``title_name`` in ``cues.json``).
 
 The pipeline has no tagger or parser, so X is either an entity of ``doc.ents`` standing right
 there, or a name: a run of words with a capital or a digit ("Masked Image Modeling",
@@ -159,6 +161,8 @@ class CueTagger:
         self.suffixes = model_suffixes()
         self.heads = {w.lower(): t for t, ws in spec.get("head_types", {}).items() for w in ws}
         self.languages = {w.lower() for w in spec.get("languages", [])}
+        self.title_name: dict[str, Any] = spec.get("title_name", {})
+        self.title_not_names = {w.lower() for w in self.title_name.get("not_names", [])}
         self.matcher = Matcher(nlp.vocab)
         self._headline = False
         self.by_id = {nlp.vocab.strings.add(name): cue for name, cue in self.cues.items()}
@@ -313,9 +317,48 @@ class CueTagger:
                 add_span(
                     group, doc, t_start, t_end, label, score=cue.score, source=SOURCE, role=cue.role
                 )
+        named = self._title_name(doc)
+        if named is not None and named[:2] not in seen:
+            start, end, label = named
+            add_span(group, doc, start, end, label, score=float(self.title_name["score"]),
+                     source=SOURCE, role=self.title_name.get("role"))
         group.sort(key=lambda s: (s.start, s.end))
         doc.spans[CUES_KEY] = group
         return doc
+
+    def _title_name(self, doc: Doc) -> tuple[int, int, str] | None:
+        """The name opening a title before a colon ("UL2: ..."), typed (see ``title_name``
+        in ``cues.json``), or ``None``."""
+        spec = self.title_name
+        if not spec or len(doc) > int(spec["max_text_tokens"]) \
+                or doc.text.rstrip().endswith("."):
+            return None
+        colon = next((t.i for t in doc[: int(spec["max_tokens"]) + 1] if t.text == ":"), None)
+        if not colon:
+            return None
+        name = doc[:colon]
+        first = name[0].text
+        shaped = bool(_CAMEL.search(first)) or any(c.isdigit() for c in first) \
+            or sum(c.isupper() for c in first) >= 2
+        single = len(name) == 1 and first[:1].isupper() and first.lower() not in \
+            self.title_not_names and first.lower() not in self.not_names
+        if not (shaped or single) or any(t.text in (",", ";", "(") for t in name):
+            return None
+        end = colon
+        while end > 1 and doc[end - 1].lower_ in spec["drop_words"]:
+            end -= 1
+        head = ""
+        for t in doc[colon + 1:]:
+            if t.lower_ in spec["head_ends"]:
+                break
+            head = t.lower_
+        if head in spec["dataset_words"]:
+            label = "Dataset"
+        elif head in spec["model_words"] or looks_like_model(doc[:end]):
+            label = "Model"
+        else:
+            label = "Method"
+        return 0, end, label
 
     def _next_in_list(
         self, doc: Doc, i: int, starts: dict[int, Span], cue: Cue

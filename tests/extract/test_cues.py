@@ -171,3 +171,27 @@ def test_the_subject_of_outperforms_is_a_mention(nlp: Language) -> None:
     assert cues(nlp, "On 0-shot MMLU, UL2 20B outperforms T0.") == [
         ("UL2 20B", "Model", None), ("T0", "Model", "compares-with")]
     assert cues(nlp, "Our method outperforms the baselines.") == []
+
+
+def test_a_name_opening_a_title_is_proposed(nlp: Language) -> None:
+    def first(title: str) -> tuple[str, str, str | None] | None:
+        found = [c for c in cues(nlp, title) if title.startswith(c[0])]
+        return found[0] if found else None
+
+    assert first("UL2: Unifying Language Learning Paradigms") == ("UL2", "Model", "proposes")
+    assert first("Poseidon: Efficient Foundation Models for PDEs") == (
+        "Poseidon", "Model", "proposes")
+    assert first("Selfie: Self-supervised Pretraining for Image Embedding") == (
+        "Selfie", "Method", "proposes")
+    assert first("SSL4EO-S12: A Large-Scale Multi-Modal, Multi-Temporal Dataset for "
+                 "Self-Supervised Learning in Earth Observation") == (
+        "SSL4EO-S12", "Dataset", "proposes")
+    assert first("1.5-Pints Technical Report: Pretraining in Days, Not Months") == (
+        "1.5-Pints", "Model", "proposes")
+    # phrases, common words, sentences and long texts are not names
+    for text in ("Less is More: Selective Reduction of CT Data",
+                 "Survey: Large Language Models for Everything",
+                 "Never Train from Scratch: Fair Comparison of Long-Sequence Models",
+                 "UL2: we unify paradigms.",
+                 "Setup: " + "we train a model and test it on data " * 5):
+        assert first(text) is None, text
