@@ -141,8 +141,6 @@ class AbbreviationDetector:
     plurals
         Also emit the short form followed by "s" ("CNNs" after "... (CNN)"), and a plural
         short form without it ("NPT" after "... (NPTs)").
-    score_definition, score_occurrence
-        ``kg_score`` of the two defining forms and of the other occurrences.
     use_head_types
         A long form ending in a head word of ``cues.json``'s ``head_types`` ("... Accuracy",
         "... Corpus") takes that type instead of the NER's.
@@ -158,8 +156,6 @@ class AbbreviationDetector:
         *,
         require_upper: bool = True,
         plurals: bool = True,
-        score_definition: float = 0.6,
-        score_occurrence: float = 0.5,
         use_head_types: bool = True,
         propagate: tuple[str, ...] = ("Method", "Model", "Dataset", "Metric"),
     ) -> None:
@@ -167,8 +163,6 @@ class AbbreviationDetector:
         self.name = name
         self.require_upper = require_upper
         self.plurals = plurals
-        self.score_definition = score_definition
-        self.score_occurrence = score_occurrence
         self.head_types = head_types() if use_head_types else {}
         self.propagate = set(propagate)
 
@@ -270,15 +264,7 @@ class AbbreviationDetector:
                 definitions.add(key)
                 if key not in taken:
                     taken.add(key)
-                    add_span(
-                        group,
-                        doc,
-                        span.start,
-                        span.end,
-                        label,
-                        score=self.score_definition,
-                        source=SOURCE,
-                    )
+                    add_span(group, doc, span.start, span.end, label, source=SOURCE)
         if typed:
             covered_to = [0] * (len(doc) + 1)  # the furthest end of a definition over each token
             for d_start, d_end in definitions:
@@ -288,7 +274,7 @@ class AbbreviationDetector:
                 if (start, end) in taken or covered_to[start] >= end:
                     continue
                 taken.add((start, end))
-                add_span(group, doc, start, end, label, score=self.score_occurrence, source=SOURCE)
+                add_span(group, doc, start, end, label, source=SOURCE)
         group.sort(key=lambda s: (s.start, s.end))
         return group
 
@@ -356,8 +342,6 @@ def _type_of(token_ents: list[Span | None], short: Span, long: Span) -> str | No
     default_config={
         "require_upper": True,
         "plurals": True,
-        "score_definition": 0.6,
-        "score_occurrence": 0.5,
         "use_head_types": True,
         "propagate": ["Method", "Model", "Dataset", "Metric"],
     },
@@ -367,8 +351,6 @@ def make_abbreviations(
     name: str,
     require_upper: bool,
     plurals: bool,
-    score_definition: float,
-    score_occurrence: float,
     use_head_types: bool,
     propagate: list[str],
 ) -> AbbreviationDetector:
@@ -378,8 +360,6 @@ def make_abbreviations(
         name,
         require_upper=require_upper,
         plurals=plurals,
-        score_definition=score_definition,
-        score_occurrence=score_occurrence,
         use_head_types=use_head_types,
         propagate=tuple(propagate),
     )

@@ -54,7 +54,6 @@ class Cue:
     side: str
     type: str | None
     role: str | None
-    score: float
     list: bool
     include_trigger: bool
     needs_entity: bool
@@ -315,13 +314,13 @@ class CueTagger:
                 seen.add((t_start, t_end))
                 label = self._label(doc[t_start:t_end], ent, cue)
                 add_span(
-                    group, doc, t_start, t_end, label, score=cue.score, source=SOURCE, role=cue.role
+                    group, doc, t_start, t_end, label, source=SOURCE, role=cue.role
                 )
         named = self._title_name(doc)
         if named is not None and named[:2] not in seen:
             start, end, label = named
-            add_span(group, doc, start, end, label, score=float(self.title_name["score"]),
-                     source=SOURCE, role=self.title_name.get("role"))
+            add_span(group, doc, start, end, label, source=SOURCE,
+                     role=self.title_name.get("role"))
         group.sort(key=lambda s: (s.start, s.end))
         doc.spans[CUES_KEY] = group
         return doc

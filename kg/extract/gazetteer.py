@@ -127,8 +127,6 @@ class Gazetteer:
         The component name.
     path
         A gazetteer JSONL file; ``None`` for the packaged one.
-    score
-        ``kg_score`` of a match of several tokens; ``score_single`` of a one-token match.
     """
 
     def __init__(
@@ -137,13 +135,9 @@ class Gazetteer:
         name: str = "kg_gazetteer",
         *,
         path: str | None = None,
-        score: float = 0.6,
-        score_single: float = 0.5,
     ) -> None:
         register_extensions()
         self.name = name
-        self.score = score
-        self.score_single = score_single
         self.exact: dict[str, tuple[str, str]] = {}
         self.lower: dict[str, tuple[str, str]] = {}
         self.max_words = 1
@@ -223,9 +217,8 @@ class Gazetteer:
             kb_id = span.kb_id_
             if span.label_ == "Model":
                 span = self._grow_model(doc, span)
-            score = self.score if len(span) > 1 else self.score_single
             out = add_span(
-                group, doc, span.start, span.end, span.label_, score=score, source=SOURCE
+                group, doc, span.start, span.end, span.label_, source=SOURCE
             )
             out.kb_id_ = kb_id
         doc.spans[GAZETTEER_KEY] = group
@@ -234,10 +227,10 @@ class Gazetteer:
 
 @Language.factory(
     "kg_gazetteer",
-    default_config={"path": None, "score": 0.6, "score_single": 0.5},
+    default_config={"path": None},
 )
 def make_gazetteer(
-    nlp: Language, name: str, path: str | None, score: float, score_single: float
+    nlp: Language, name: str, path: str | None
 ) -> Gazetteer:
     """Factory of the ``kg_gazetteer`` component."""
-    return Gazetteer(nlp, name, path=path, score=score, score_single=score_single)
+    return Gazetteer(nlp, name, path=path)

@@ -30,9 +30,8 @@ def families_config() -> dict[str, Any]:
 class ModelNames:
     """Find family-name tokens and extend them over versions and flavours."""
 
-    def __init__(self, config: dict[str, Any], score: float = 0.8) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         register_extensions()
-        self.score = score
         self.exact = {f for f in config["families"] if len(f) < 4}
         self.folded = {f.lower() for f in config["families"] if len(f) >= 4}
         self.version = re.compile(config["version"])
@@ -75,7 +74,7 @@ class ModelNames:
                     end += 1
                     continue
                 break
-            add_span(found, doc, i, end, "Model", score=self.score, source="models")
+            add_span(found, doc, i, end, "Model", source="models")
             i = end
         doc.spans[MODELS_KEY] = found
         return doc
@@ -86,7 +85,7 @@ def _glued(names: Any, flags: int = 0) -> re.Pattern[str]:
     return re.compile(rf"^(?:{alternatives})[-_]?(?:v?\d[\w.-]*|[a-z]\d*)$", flags)
 
 
-@Language.factory("kg_model_names", default_config={"score": 0.8})
-def make_model_names(nlp: Language, name: str, score: float) -> ModelNames:
+@Language.factory("kg_model_names")
+def make_model_names(nlp: Language, name: str) -> ModelNames:
     """The registered factory of the model-name component."""
-    return ModelNames(families_config(), score=score)
+    return ModelNames(families_config())

@@ -4,10 +4,13 @@ Every rule component writes candidate mentions as :class:`spacy.tokens.Span` obj
 ``doc.spans[<its key>]``, with ``span.label_`` one of :data:`ENTITY_TYPES` and three
 extensions set on each span:
 
-- ``span._.kg_score``: confidence in [0, 1];
 - ``span._.kg_source``: the component that produced it (``"abbreviations"``, ...);
 - ``span._.kg_role``: a link role hint (``"proposes"``, ``"uses"``, ``"evaluates-on"``,
   ``"compares-with"``) or ``None``.
+
+``span._.kg_score`` is set by the arbiter alone, on the final mentions, from its table of
+measured precision per source and type (``data/arbiter.json``): a component's own guess
+would have nowhere to go, as spaCy shares Span extensions between same-offset spans.
 
 The statistical NER runs first and fills ``doc.ents``; the rule components may read it.
 The arbiter, last, merges ``doc.ents`` and the span groups into the final mentions.
@@ -62,7 +65,6 @@ def add_span(
     end: int,
     label: str,
     *,
-    score: float,
     source: str,
     role: str | None = None,
 ) -> Span:
@@ -78,8 +80,8 @@ def add_span(
         Token offsets (end exclusive).
     label
         One of :data:`ENTITY_TYPES`.
-    score, source, role
-        Values of ``kg_score``, ``kg_source`` and ``kg_role``.
+    source, role
+        Values of ``kg_source`` and ``kg_role``.
 
     Returns
     -------
@@ -95,7 +97,6 @@ def add_span(
             f"span role {role!r} is not one of {ROLES}: fix the component's data file"
         )
     span = Span(doc, start, end, label=label)
-    span._.kg_score = float(score)
     span._.kg_source = source
     span._.kg_role = role
     group.append(span)

@@ -46,11 +46,11 @@ def test_ner_wins_overlaps_and_others_fill_gaps(nlp: spacy.language.Language) ->
     doc = nlp("We evaluate BERT on the WMT corpus with BLEU.")
     doc.ents = [Span(doc, 2, 3, "Method")]
     cues: list[Span] = []
-    add_span(cues, doc, 2, 3, "Model", score=0.5, source="cues", role="uses")
-    add_span(cues, doc, 5, 7, "Dataset", score=0.5, source="cues")
+    add_span(cues, doc, 2, 3, "Model", source="cues", role="uses")
+    add_span(cues, doc, 5, 7, "Dataset", source="cues")
     doc.spans[CUES_KEY] = cues
     gaz: list[Span] = []
-    add_span(gaz, doc, 8, 9, "Metric", score=0.5, source="gazetteer")
+    add_span(gaz, doc, 8, 9, "Metric", source="gazetteer")
     doc.spans[GAZETTEER_KEY] = gaz
     out = run(doc)
     assert out == [("BERT", "Method", "ner"), ("WMT corpus", "Dataset", "cues"),
@@ -63,7 +63,7 @@ def test_gazetteer_name_extends_ner_span(nlp: spacy.language.Language) -> None:
     acc = next(t.i for t in doc if t.text == "accuracy")
     doc.ents = [Span(doc, acc, acc + 1, "Metric")]
     gaz: list[Span] = []
-    add_span(gaz, doc, acc - 1, acc + 1, "Metric", score=0.6, source="gazetteer")
+    add_span(gaz, doc, acc - 1, acc + 1, "Metric", source="gazetteer")
     doc.spans[GAZETTEER_KEY] = gaz
     assert run(doc, extend_ner_from=["gazetteer"]) == [("top-1 accuracy", "Metric", "gazetteer")]
     doc.spans[GAZETTEER_KEY] = gaz
