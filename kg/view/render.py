@@ -1,10 +1,10 @@
 """View dicts (see :mod:`kg.view.model`) → self-contained HTML pages.
 
-Network pages are pyvis networks (vis-network 9.1.2, inlined from the pyvis package) drawn
-by our own template and script in ``assets/``: no CDN link, no request of any kind, so a
-page opens from ``file://`` offline. All text from the papers reaches the page as JSON in
-a ``<script type="application/json">`` block (with ``<``, ``>`` and ``&`` escaped) and is
-put into the page with ``textContent`` only.
+Network pages are vis-network 9.1.2 networks (inlined from the pyvis package; the node and
+edge records are those pyvis makes) drawn by our own template and script in ``assets/``:
+no CDN link, no request of any kind, so a page opens from ``file://`` offline. All text
+from the papers reaches the page as JSON in a ``<script type="application/json">`` block
+(with ``<``, ``>`` and ``&`` escaped) and is put into the page with ``textContent`` only.
 """
 
 from __future__ import annotations
@@ -65,10 +65,14 @@ def asset(name: str) -> str:
 
 @cache
 def vis_assets() -> tuple[str, str]:
-    """The vis-network script and stylesheet bundled with pyvis."""
-    import pyvis
+    """The vis-network script and stylesheet bundled with pyvis (read from the package
+    folder: importing pyvis would also import IPython, seconds of a cold build)."""
+    from importlib.util import find_spec
 
-    base = Path(pyvis.__file__).parent.joinpath(*VIS_DIR)
+    spec = find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise OutputError("the pyvis package is missing; install pyvis==0.3.2")
+    base = Path(list(spec.submodule_search_locations)[0]).joinpath(*VIS_DIR)
     try:
         js = (base / "vis-network.min.js").read_text("utf-8")
         css = (base / "vis-network.css").read_text("utf-8")
@@ -90,29 +94,35 @@ def _environment() -> Any:
 
 
 def vis_scene(scene: dict[str, Any], styles: dict[str, dict[str, str]]) -> dict[str, Any]:
-    """A scene's nodes and edges as vis-network records, built with a pyvis ``Network``."""
-    from pyvis.network import Network
+    """A scene's nodes and edges as vis-network records.
 
-    net = Network(directed=True, cdn_resources="in_line")
+    The records are those a pyvis ``Network(directed=True)`` makes with ``add_node`` and
+    ``add_edge`` (same keys, same order), built directly: pyvis checks every edge against
+    a list of all node ids, and importing it costs seconds.
+    """
+    nodes: list[dict[str, Any]] = []
+    known: set[Any] = set()
     for node in scene["nodes"]:
-        extra = {"date": node["date"]} if node.get("date") else {}
+        if node["id"] in known:  # pyvis keeps the first node of an id
+            continue
+        known.add(node["id"])
         # Colours come from the per-type groups of the options (see ``vis_options``); size
         # and label grow with the square root of the degree, so hubs do not dwarf the rest.
-        net.add_node(node["id"], label=node["label"] or node["id"],
-                     shape=styles[node["type"]]["shape"], group=node["type"],
-                     value=round(math.sqrt(node["degree"]), 3), degree=node["degree"],
-                     x=node["x"], y=node["y"], type=node["type"], **extra)
-    for record, node in zip(net.nodes, scene["nodes"]):
-        if not node["label"]:
-            del record["label"]  # pyvis labels a node with its id when given none
-    known = set(net.node_ids)
-    for edge in scene["edges"]:
-        if edge["from"] in known and edge["to"] in known:
-            # The graph is directed paper → entity; direction needs no duplicate check.
-            net.add_edge(edge["from"], edge["to"], role=edge["role"])
-    for edge in net.edges:
-        edge.pop("arrows", None)  # drawn undirected: the panel names the role
-    return {**scene, "nodes": net.nodes, "edges": net.edges}
+        record: dict[str, Any] = {"group": node["type"],
+                                  "value": round(math.sqrt(node["degree"]), 3),
+                                  "degree": node["degree"], "x": node["x"], "y": node["y"],
+                                  "type": node["type"]}
+        if node.get("date"):
+            record["date"] = node["date"]
+        record["id"] = node["id"]
+        if node["label"]:  # without a label (papers) the panel and the hover show the title
+            record["label"] = node["label"]
+        record["shape"] = styles[node["type"]]["shape"]
+        nodes.append(record)
+    # drawn undirected (no arrows): the panel names the role
+    edges = [{"role": edge["role"], "from": edge["from"], "to": edge["to"]}
+             for edge in scene["edges"] if edge["from"] in known and edge["to"] in known]
+    return {**scene, "nodes": nodes, "edges": edges}
 
 
 def vis_options(styles: dict[str, dict[str, str]]) -> dict[str, Any]:
