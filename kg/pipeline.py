@@ -41,6 +41,8 @@ class BuildResult:
     timings: wall time of each stage (see :data:`STAGES`), in seconds.
     extracted: distinct texts run through the extractor.
     cached: distinct texts whose mentions came from the extraction cache.
+    writers: wall time of each output writer (``write_rdf``, ``write_html``, ...) within the
+        ``write`` stage; on a large graph some run in parallel (see :mod:`kg.export`).
     """
 
     graph: object
@@ -51,6 +53,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     extracted: int = 0
     cached: int = 0
+    writers: dict[str, float] = field(default_factory=dict)
 
     @property
     def papers(self) -> list[Paper]:
@@ -161,8 +164,10 @@ def build(
     t = lap("extract", t)
 
     resolution = resolve(papers, found, overrides=overrides, previous=previous_entities)
+    del found  # the mentions are in the links now; keep the writers' memory lean
     t = lap("resolve", t)
     graph = KnowledgeGraph(papers, resolution.entities, resolution.links, resolution.merges)
+    del resolution
     t = lap("graph", t)
     result = BuildResult(graph=graph, problems=problems, timings=timings, extracted=extracted,
                          cached=cached)
@@ -171,7 +176,8 @@ def build(
 
         extra = [store.restrict(texts_of(papers)).writer()] if cache else []
         result.out_dir = Path(out)
-        result.files = write_outputs(graph, out, html=html, extra=extra)
+        result.files = write_outputs(graph, out, html=html, extra=extra,
+                                     timings=result.writers)
         lap("write", t)
     result.seconds = time.perf_counter() - t0
     return result

@@ -130,3 +130,37 @@ def test_out_that_is_a_file_is_an_output_error(tmp_path, records_only):
         export.write_outputs(FakeGraph("a"), out, html=False)
     assert out.read_text("utf-8") == "not a directory"
     assert leftovers(tmp_path) == []
+
+
+def test_parallel_writers_write_the_same_files(tmp_path):
+    from kg.graph import KnowledgeGraph
+    from tests.query.minigraph import mini_graph
+
+    mini = mini_graph()
+    kg = KnowledgeGraph(mini.papers(), mini.entities(), mini.links(), mini.merges())
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    timings: dict[str, float] = {}
+    files = export.write_outputs(kg, serial, html=False, processes=1)
+    assert export.write_outputs(kg, parallel, html=False, processes=2, timings=timings) == files
+    assert snapshot(serial) == snapshot(parallel)
+    assert set(timings) == {"write_records", "write_rdf", "write_graph_formats"}
+
+
+def failing_rdf(graph, directory: Path) -> list[str]:
+    (directory / "half.nt").write_text("<a>", "utf-8")
+    raise OutputError("disk full in the child")
+
+
+failing_rdf.__name__ = "write_rdf"
+
+
+def test_a_failing_writer_in_a_child_process_leaves_the_previous_build(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    monkeypatch.setattr(export, "WRITERS", [export.write_records])
+    export.write_outputs(FakeGraph("a"), out, html=False)
+    before = snapshot(out)
+    monkeypatch.setattr(export, "WRITERS", [export.write_records, failing_rdf])
+    with pytest.raises(OutputError, match="disk full in the child"):
+        export.write_outputs(FakeGraph("b"), out, html=False, processes=2)
+    assert snapshot(out) == before
+    assert leftovers(tmp_path) == []
