@@ -114,13 +114,15 @@ Writer = Callable[[Any, Path], list[str]]
 WRITERS: list[Writer] = [write_records, write_rdf, write_graph_formats]
 
 
-#: Writers run in a forked process of their own, beside the others, when the graph has
-#: at least :data:`PARALLEL_MIN_LINKS` links and more than one CPU is there. The RDF export
-#: is about as long as all the others together (measured on the 10k and 100k benchmarks).
-SEPARATE_WRITERS: tuple[str, ...] = ("write_rdf",)
+#: Writers run each in a forked process of their own, beside the others, when the graph
+#: has at least :data:`PARALLEL_MIN_LINKS` links and more than one CPU is there. They are
+#: the two long ones: the HTML views (their layouts cost the same at any size, about 1.5
+#: CPU-s) and the RDF export (the longest at 100k); records, graph formats and the cache
+#: are written meanwhile by this process.
+SEPARATE_WRITERS: tuple[str, ...] = ("write_rdf", "write_html")
 
 #: Below this many links forking costs more than it saves: the writers run in turn.
-PARALLEL_MIN_LINKS = 20_000
+PARALLEL_MIN_LINKS = 2_000
 
 
 def write_outputs(graph: Any, out: str | Path, *, html: bool = True,
