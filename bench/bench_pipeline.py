@@ -1,14 +1,20 @@
 """Speed and memory of every build stage (issue 7), on a given corpus or N generated abstracts.
 
-For each stage: wall time, throughput and peak RSS. The stages run in one process, as in
-``kg build``; a sampler thread (psutil, every 50 ms) records the RSS of this process plus
-its children (the forked extraction workers) and keeps the peak *while each stage runs*,
-so a stage's peak includes what earlier stages still hold, as it does in a real build.
+For each stage: wall time, CPU time, throughput, peak memory and the load average at its
+end. The stages run in one process, as in ``kg build``; a sampler thread (psutil) records
+the memory of this process plus its children (the forked extraction workers and the
+forked RDF writer) and keeps the peak *while each stage runs*, so a stage's peak includes
+what earlier stages still hold, as it does in a real build. Two figures: the sum of RSS
+(every 50 ms; pages a forked child shares copy-on-write are counted once per process, an
+upper bound) and the sum of PSS (every 0.5 s; shared pages split between their sharers:
+what the processes hold together).
 
-Stages: ingest → model load → extract → resolve → graph (KnowledgeGraph + NetworkX) →
-records (JSONL, GraphML, node-link) → RDF export (ttl, nt, jsonld) → RDF load (Oxigraph bulk
-load of graph.nt) → SPARQL (every ready query, bound as its comment says to the most
-linked entity and one of its papers, median of 3) → HTML views.
+Stages: ingest → model load → extract → resolve → graph (KnowledgeGraph) → write (every
+output of ``kg build`` through ``kg.export.write_outputs``: JSONL records, GraphML and
+node-link, graph.ttl/.nt/.jsonld, HTML views, the extraction cache; the RDF export runs in
+a forked process beside the others) → RDF load (Oxigraph bulk load of graph.nt) → SPARQL
+(every ready query, bound as its comment says to the most linked entity and one of its
+papers, median of 3). RDF load and SPARQL are query time, not part of ``kg build``.
 The extract row also reports the ratio of its time to bare spaCy tokenization
 (``nlp.tokenizer.pipe``) of the same texts, measured in the same run: the floor.
 
@@ -23,7 +29,7 @@ Run (from the repository root; results go to bench/results/pipeline-NAME.{json,m
 
     nice -n 10 python bench/bench_pipeline.py                 # the bundled listings
     nice -n 10 python bench/bench_pipeline.py --n 10000       # 10k generated abstracts
-    nice -n 15 python bench/bench_pipeline.py --n 100000 --no-html-check
+    nice -n 5 python bench/bench_pipeline.py --n 100000       # 100k (about half an hour)
     python bench/bench_pipeline.py --corpus my.jsonl --name mine
     python bench/bench_pipeline.py --cli                      # also a cold `kg build`
 """
@@ -93,17 +99,39 @@ def generate(n: int, path: Path, *, seed: int = 0) -> Path:
 
 # measuring --------------------------------------------------------------------------------
 class RSSSampler:
-    """Samples the RSS of this process and its children; keeps the peak of each window."""
+    """Samples the RSS of this process and its children; keeps the peak of each window.
 
-    def __init__(self, interval: float = 0.05) -> None:
+    The sum of RSS counts the copy-on-write pages a forked child shares with this process
+    once per process (an upper bound). Every ``pss_every`` samples it also sums the PSS
+    (proportional set size: a shared page is split between its sharers), which is the
+    memory the processes really hold together; ``peak_pss`` keeps its peak.
+    """
+
+    def __init__(self, interval: float = 0.05, pss_every: int = 10) -> None:
         import psutil
 
         self.proc = psutil.Process()
         self.interval = interval
+        self.pss_every = pss_every
         self.peak = 0
+        self.peak_pss = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
+
+    def pss(self) -> int:
+        import psutil
+
+        total = 0
+        try:
+            for proc in [self.proc, *self.proc.children(recursive=True)]:
+                try:
+                    total += proc.memory_full_info().pss
+                except psutil.Error:
+                    pass
+        except psutil.Error:
+            pass
+        return total
 
     def rss(self) -> int:
         import psutil
@@ -121,12 +149,17 @@ class RSSSampler:
         return total
 
     def _run(self) -> None:
+        n = 0
         while not self._stop.wait(self.interval):
             self.peak = max(self.peak, self.rss())
+            n += 1
+            if n % self.pss_every == 0:
+                self.peak_pss = max(self.peak_pss, self.pss())
 
     def reset(self) -> int:
         now = self.rss()
         self.peak = now
+        self.peak_pss = self.pss()
         return now
 
     def stop(self) -> None:
@@ -160,10 +193,12 @@ class Bench:
         seconds = time.perf_counter() - t0
         cpu = cpu_seconds() - cpu0
         peak = max(self.sampler.peak, self.sampler.rss())
+        peak_pss = max(self.sampler.peak_pss, self.sampler.pss())
         count = items() if callable(items) else items
         row.update(seconds=round(seconds, 3), cpu_seconds=round(cpu, 3),
                    start_rss_mb=round(start_rss / 2**20), peak_rss_mb=round(peak / 2**20),
-                   unit=unit)
+                   peak_pss_mb=round(peak_pss / 2**20), unit=unit,
+                   load_average=round(os.getloadavg()[0], 1))
         if count is not None:
             row["items"] = count
             row["throughput"] = round(count / seconds, 1) if seconds > 0 else None
@@ -182,10 +217,8 @@ def run_stages(inputs: list[Path], work: Path, *, model: str | None, n_process: 
     """Run every stage once; return the rows and facts of the run."""
     from kg.cache import MentionCache, extractor_id
     from kg.distributed import BATCH_SIZE, PARALLEL_MIN_TEXTS, default_processes, pipeline
-    from kg.export import write_records
+    from kg.export import write_outputs
     from kg.graph import KnowledgeGraph
-    from kg.graph.nx import write_graphml, write_node_link
-    from kg.graph.rdf import write_rdf
     from kg.graph.store import build_cache, directory_store
     from kg.ingest import read_papers
     from kg.pipeline import extract_stage, texts_of
@@ -216,10 +249,10 @@ def run_stages(inputs: list[Path], work: Path, *, model: str | None, n_process: 
         return {"rows": [*bench.rows, partial_extraction(bench, texts, n_papers, procs, model,
                                                           batch_size, extract_limit)],
                 "facts": facts, "partial": True}
+    store = MentionCache(extractor_id(model))
     with bench.stage("extract", n_papers) as row:
-        found, extracted, _ = extract_stage(papers, MentionCache(extractor_id(model)),
-                                            n_process=procs, batch_size=batch_size,
-                                            model=model, progress=True)
+        found, extracted, _ = extract_stage(papers, store, n_process=procs,
+                                            batch_size=batch_size, model=model, progress=True)
     n_mentions = sum(len(v) for f in found.values() for v in f.values())
     extract_row = row
     row.update(processes=procs, batch_size=batch_size or BATCH_SIZE, texts=extracted,
@@ -233,20 +266,20 @@ def run_stages(inputs: list[Path], work: Path, *, model: str | None, n_process: 
 
     with bench.stage("graph", n_papers):
         graph = KnowledgeGraph(papers, resolution.entities, resolution.links, resolution.merges)
-        nxg = graph.to_networkx()
-    facts.update(entities=len(resolution.entities), links=len(resolution.links),
-                 nx_nodes=nxg.number_of_nodes(), nx_edges=nxg.number_of_edges())
-    del nxg, resolution
+    facts.update(entities=len(resolution.entities), links=len(resolution.links))
+    del resolution
 
-    with bench.stage("records", n_papers):
-        write_records(graph, out)
-        write_graphml(graph, out)
-        write_node_link(graph, out)
-
-    with bench.stage("RDF export", lambda: triples, unit="triples") as row:
-        write_rdf(graph, out)
-        with open(out / "graph.nt", "rb") as fh:
-            triples = sum(1 for _ in fh)
+    # every output of `kg build` (records, graph formats, RDF, HTML, the extraction cache),
+    # written as the build writes them: the RDF export in a forked process beside the rest
+    timings: dict[str, float] = {}
+    extra = [store.restrict(texts_of(papers)).writer()]
+    with bench.stage("write", n_papers) as row:
+        files = write_outputs(graph, out, html=html, extra=extra, timings=timings)
+    del extra, store
+    row["files"] = len(files)
+    row["writers"] = {name: round(t, 2) for name, t in timings.items()}
+    with open(out / "graph.nt", "rb") as fh:
+        triples = sum(1 for _ in fh)
     facts["triples"] = triples
 
     with bench.stage("RDF load", triples, unit="triples"):
@@ -271,12 +304,6 @@ def run_stages(inputs: list[Path], work: Path, *, model: str | None, n_process: 
     row["queries"] = medians
     row["max_median_ms"] = max(m["median_ms"] for m in medians.values())
 
-    if html:
-        from kg.view import write_html
-
-        with bench.stage("HTML", n_papers) as row:
-            files = write_html(graph, out)
-        row["files"] = len(files)
     bench.sampler.stop()
     facts["load_average"] = os.getloadavg()
     facts["ru_maxrss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
@@ -294,14 +321,20 @@ def run_stages(inputs: list[Path], work: Path, *, model: str | None, n_process: 
     sample = texts[:1000]
     row["profile_texts"] = len(sample)
     row["profile_seconds"] = component_profile(nlp, sample, batch_size or BATCH_SIZE)
-    total = sum(r["seconds"] for r in bench.rows)
-    cpu_total = sum(r["cpu_seconds"] for r in bench.rows)
-    bench.rows.append({"stage": "end to end (sum)", "seconds": round(total, 3),
+    build_rows = [r for r in bench.rows if r["stage"] in BUILD_STAGES]
+    total = sum(r["seconds"] for r in build_rows)
+    cpu_total = sum(r["cpu_seconds"] for r in build_rows)
+    bench.rows.append({"stage": "kg build (sum of its stages)", "seconds": round(total, 3),
                        "cpu_seconds": round(cpu_total, 3), "items": n_papers, "unit": "papers",
                        "throughput": round(n_papers / total, 1),
                        "per_cpu_second": round(n_papers / cpu_total, 1),
-                       "peak_rss_mb": max(r["peak_rss_mb"] for r in bench.rows)})
+                       "peak_rss_mb": max(r["peak_rss_mb"] for r in build_rows),
+                       "peak_pss_mb": max(r["peak_pss_mb"] for r in build_rows)})
     return {"rows": bench.rows, "facts": facts}
+
+
+#: The stages that make up a `kg build` (RDF load and SPARQL are query time).
+BUILD_STAGES = ("ingest", "model load", "extract", "resolve", "graph", "write")
 
 
 def cold_cli(inputs: list[Path], work: Path, model: str | None) -> dict[str, Any]:
@@ -316,7 +349,9 @@ def cold_cli(inputs: list[Path], work: Path, model: str | None) -> dict[str, Any
         cmd += ["--model", model]
     cpu0 = cpu_seconds()
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=work)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}  # this checkout's kg
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=work, env=env)
     seconds = time.perf_counter() - t0
     cpu = cpu_seconds() - cpu0
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -438,8 +473,9 @@ def markdown(result: dict[str, Any]) -> str:
              f"pipeline {', '.join(f['pipeline'])} · load average at the end "
              f"{f['load_average'][0]:.1f} (the machine is shared: compare CPU seconds)",
              "",
-             "| stage | wall s | CPU s | throughput (wall) | per CPU-s | peak RSS MB | notes |",
-             "|---|---:|---:|---:|---:|---:|---|"]
+             "| stage | wall s | CPU s | throughput (wall) | per CPU-s | peak RSS MB | "
+             "peak PSS MB | load | notes |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in result["rows"]:
         tp = f"{r['throughput']:,} {r['unit']}/s" if r.get("throughput") else ""
         per_cpu = f"{r['per_cpu_second']:,}" if r.get("per_cpu_second") else ""
@@ -454,10 +490,13 @@ def markdown(result: dict[str, Any]) -> str:
             notes = f"{r['mentions']:,} mentions → {r['entities']:,} entities"
         elif r["stage"] == "SPARQL":
             notes = f"{len(r['queries'])} ready queries, slowest median {r['max_median_ms']} ms"
-        elif r["stage"] == "HTML":
-            notes = f"{r['files']} files"
+        elif r["stage"] == "write":
+            notes = (f"{r['files']} files; wall s by writer: "
+                     + ", ".join(f"{k} {v}" for k, v in r["writers"].items()))
+        pss = f"{r['peak_pss_mb']:,}" if r.get("peak_pss_mb") else ""
+        load = f"{r['load_average']:.1f}" if r.get("load_average") is not None else ""
         lines.append(f"| {r['stage']} | {r['seconds']:.2f} | {r.get('cpu_seconds', 0):.2f} | "
-                     f"{tp} | {per_cpu} | {r['peak_rss_mb']:,} | {notes} |")
+                     f"{tp} | {per_cpu} | {r['peak_rss_mb']:,} | {pss} | {load} | {notes} |")
     if result.get("cli"):
         c = result["cli"]
         lines += ["", f"Cold `{c['command']}` in a fresh process: **{c['seconds']} s** wall, "
@@ -477,7 +516,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch-size", type=int, default=None)
     ap.add_argument("--name", default=None, help="result name (default: bundled or N)")
     ap.add_argument("--work", type=Path, default=None, help="work directory (default: temp)")
-    ap.add_argument("--no-html", action="store_true", help="skip the HTML stage")
+    ap.add_argument("--no-html", action="store_true", help="do not write the HTML views")
     ap.add_argument("--cli", action="store_true", help="also time a cold `kg build`")
     ap.add_argument("--extract-limit", type=float, default=None, metavar="SECONDS",
                     help="stop extraction after SECONDS and skip the later stages: the "
