@@ -26,6 +26,13 @@ MENTIONS_KEY = "kg_mentions"
 
 
 @lru_cache(maxsize=1)
+def head_types() -> dict[str, str]:
+    """Head word → type, from ``data/head_types.json`` (``tools/build_head_types.py``)."""
+    text = resources.files("kg.extract").joinpath("data/head_types.json").read_text("utf-8")
+    return {h: v["type"] for h, v in json.loads(text)["heads"].items()}
+
+
+@lru_cache(maxsize=1)
 def arbiter_config() -> dict[str, Any]:
     """The arbitration settings of ``data/arbiter.json``."""
     text = resources.files("kg.extract").joinpath("data/arbiter.json").read_text("utf-8")
@@ -51,6 +58,9 @@ class Arbiter:
         self.trailing = {w.lower() for w in edges.get("trailing_words", [])}
         self.leading = {w.lower() for w in edges.get("leading_words", [])}
         self.propagate_types = set(config.get("propagate", {}).get("types", []))
+        retype = config.get("retype_by_head", {})
+        self.head_types: dict[str, str] = head_types() if retype.get("enabled") else {}
+        self.retype = set(retype.get("types", []))
         self.determiners = sorted((d.lower() + " " for d in config["generic_determiners"]),
                                   key=len, reverse=True)
 
@@ -123,6 +133,18 @@ class Arbiter:
             out.append(fixed)
         out.sort(key=lambda x: x.start)
         return out
+
+    def retype_by_head(self, doc: Doc, kept: list[Span]) -> None:
+        """Give a Method/Task/Dataset mention the type its head word says in the training
+        data ("joint training": Method), when that is another of these types."""
+        for i, m in enumerate(kept):
+            wanted = self.head_types.get(m[-1].lower_)
+            if wanted and wanted != m.label_ and m.label_ in self.retype \
+                    and wanted in self.retype:
+                fixed = Span(doc, m.start, m.end, label=wanted)
+                fixed._.kg_source, fixed._.kg_role = m._.kg_source, m._.kg_role
+                fixed._.kg_score = self.confidence.get(m._.kg_source, {}).get(wanted, 0.5)
+                kept[i] = fixed
 
     def propagate(self, doc: Doc, kept: list[Span]) -> list[Span]:
         """Mark the other occurrences of each kept name (``propagate`` of ``arbiter.json``)."""
@@ -218,6 +240,7 @@ class Arbiter:
                 kept.append(m)
                 taken[s.start:s.end] = b"\x01" * (s.end - s.start)
         kept = self.tidy(doc, kept)
+        self.retype_by_head(doc, kept)
         self.harmonise_abbreviations(doc, kept)
         kept = self.propagate(doc, kept)
         doc.spans[MENTIONS_KEY] = kept

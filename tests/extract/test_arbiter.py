@@ -73,7 +73,7 @@ def test_gazetteer_name_extends_ner_span(nlp: spacy.language.Language) -> None:
 def test_trailing_function_words_are_dropped(nlp: spacy.language.Language) -> None:
     doc = nlp("This removes joint training of generator networks.")
     doc.ents = [Span(doc, 2, 5, "Task"), Span(doc, 5, 7, "Method")]
-    assert run(doc) == [("joint training", "Task", "ner"),
+    assert run(doc, retype_by_head={}) == [("joint training", "Task", "ner"),
                         ("generator networks", "Method", "ner")]
     doc = nlp("We add dropout with care.")
     doc.ents = [Span(doc, 2, 4, "Method")]
@@ -104,3 +104,12 @@ def test_a_name_marks_its_other_occurrences(nlp: spacy.language.Language) -> Non
     # lower-case words are not names: the NER's reading of each "encoder" stands
     assert run(doc, propagate={}) == [("UL2 20B", "Model", "ner"), ("T5", "Model", "ner"),
                                       ("encoder", "Method", "ner")]
+
+
+def test_the_head_word_retypes_methods_tasks_and_datasets(nlp: spacy.language.Language) -> None:
+    doc = nlp("It needs joint training and text classification on the Penn Treebank.")
+    doc.ents = [Span(doc, 2, 4, "Task"), Span(doc, 5, 7, "Method"), Span(doc, 9, 11, "Method")]
+    assert [(t, ty) for t, ty, _ in run(doc)] == [
+        ("joint training", "Method"), ("text classification", "Task"),
+        ("Penn Treebank", "Dataset")]
+    assert [ty for _, ty, _ in run(doc, retype_by_head={})] == ["Task", "Method", "Method"]
