@@ -57,9 +57,16 @@ def main() -> None:
         v = copy.deepcopy(base)
         v["extend_ner_from"] = ext
         variants["NER extended from " + "+".join(ext)] = v
+    for key, name in (("edges", "without edge trimming"), ("propagate", "without propagation"),
+                      ("retype_by_head", "without head-word retyping")):
+        v = copy.deepcopy(base)
+        v[key] = {}
+        variants[name] = v
     v = copy.deepcopy(base)
     v["enabled"] = {k: k == "ner" for k in v["enabled"]}
-    variants["ner only"] = v
+    for key in ("edges", "propagate", "retype_by_head"):
+        v[key] = {}
+    variants["ner only (no rule, no post-processing)"] = v
     data = {}
     for corpus in CORPORA:
         _, dev = split(args.gold_dir, corpus)

@@ -47,8 +47,9 @@ def main() -> None:
                                         if corpus == "GSAP-NER" else [])
         for name, abstracts in variants:
             t0 = time.perf_counter()
+            pred = f"{corpus.lower()}-{'abstracts-' if abstracts else ''}pred.jsonl"
             s = evaluate(gold_file, abstracts=abstracts, nlp=nlp,
-                         predictions=out_dir / "dev" / f"{corpus.lower()}-pred.jsonl")
+                         predictions=out_dir / "dev" / pred)
             secs = time.perf_counter() - t0
             res = {"strict": s.prf("strict"), "partial": s.prf("partial"), "seconds": secs,
                    "types": {t: {"strict": s.prf("strict", t), "partial": s.prf("partial", t),
