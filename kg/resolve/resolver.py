@@ -14,9 +14,7 @@ The steps, each logged in ``Resolution.merges`` with a reason and a score:
    form (``"acronym"``) unless the corpus defines them with several long forms; then only
    the defining paper's own uses join its long form (``"acronym-local"``) and the log
    says ``"acronym-ambiguous"``;
-5. each cluster becomes an :class:`~kg.model.Entity`: the type with most mention votes
-   (not Model when one of its names is a lower-case common phrase such as "multi-task
-   learning": the NER reads its acronym "MTL" as a model name),
+5. each cluster becomes an :class:`~kg.model.Entity`: the type with most mention votes,
    the most frequent surface form (without a generic head) as label, every surface form as
    an alias, and an id kept from ``previous`` or minted from the label;
 6. a name that is another name plus version/size/flavour tokens ("Llama-2-7B", "ImageNet-1K")
@@ -41,12 +39,6 @@ from kg.resolve.cluster import Clusters
 from kg.resolve.match import CANDIDATE_THRESHOLD, broader_of, candidates, decide, variant_reason
 from kg.resolve.normalise import Name, name, tokenize
 from kg.resolve.overrides import Overrides, load_overrides
-
-
-def _is_common_phrase(surface: str) -> bool:
-    """Lower-case words, no digit: "multi-task learning", not "Llama-2" or "BERT"."""
-    return " " in surface and surface == surface.lower() and not any(c.isdigit() for c in surface)
-
 
 FIELDS: tuple[str, ...] = ("title", "abstract")
 _COMPATIBLE = {"Method": "Method/Model", "Model": "Method/Model"}
@@ -293,9 +285,7 @@ class _Resolver:
             weight = Counter()
             for i in indices:
                 weight[occurrences[i].mention.type] += occurrences[i].mention.score
-            choice = [t for t in votes if t != "Model"] if len(votes) > 1 and any(
-                map(_is_common_phrase, surfaces)) else list(votes)  # "multi-task learning (MTL)"
-            etype = max(choice, key=lambda t: (votes[t], weight[t], -ENTITY_TYPES.index(t)))
+            etype = max(votes, key=lambda t: (votes[t], weight[t], -ENTITY_TYPES.index(t)))
             aliases = set(surfaces)
             for member in self._members(root):
                 aliases |= self.virtual.get(member, set())

@@ -258,23 +258,3 @@ def test_head_stripping_does_not_depend_on_case():
     assert len(r.entities) == 1
     assert any(m.reason == "normalised-form" and m.decision == "merge" for m in r.merges)
 
-
-def test_a_common_phrase_is_not_typed_model_by_its_acronym():
-    # the NER reads a bare "MTL" as a model name; "multi-task learning" says what it is
-    papers = [Paper("a", "T", "We use multi-task learning (MTL). MTL helps. MTL scales."),
-              Paper("b", "T", "MTL and MTL again."),
-              Paper("c", "T", "Plain multi-task learning.")]
-    mentions = {
-        "a": {"abstract": _find_all(papers[0].abstract, "multi-task learning", "Method")
-              + _find_all(papers[0].abstract, "MTL", "Model")},
-        "b": {"abstract": _find_all(papers[1].abstract, "MTL", "Model")},
-        "c": {"abstract": _find_all(papers[2].abstract, "multi-task learning", "Method")},
-    }
-    (entity,) = resolve(papers, mentions).entities
-    assert entity.type_votes == {"Model": 5, "Method": 2}  # the votes stay as evidence
-    assert entity.type == "Method"
-    # without a common phrase among its names the majority stays: "BERT" is a model
-    paper = Paper("d", "T", "BERT, BERT and bert.")
-    mentions = {"d": {"abstract": _find_all(paper.abstract, "BERT", "Model")
-                      + _find_all(paper.abstract, "bert", "Method")}}
-    assert [e.type for e in resolve([paper], mentions).entities] == ["Model"]
