@@ -134,7 +134,9 @@ def scene(
         first = [n for n in dict.fromkeys([*([center] if center else []), *keep_first])
                  if n in wanted_set]
         first_set = set(first)
-        rest = rec.by_degree(n for n in wanted if n not in first_set)
+        rest = [n for n in wanted if n not in first_set]
+        if len(first) < top:  # else only ``note`` sees the rest, and order does not count
+            rest = rec.by_degree(rest)
         ordered = first + rest
         wanted, left_out = ordered[:top], ordered[top:]
     kept = set(wanted)
@@ -189,10 +191,9 @@ def _note(rec: Records, left_out: list[str], shown: int, kept: set[str]) -> str 
     candidates = kept | dropped
     edges = 0
     for node in left_out:
-        for other in rec.neighbours[node]:
-            # A link between two dropped nodes is counted once, from its paper.
-            if other in candidates and (node in rec.papers or other not in dropped):
-                edges += 1
+        # A link between two dropped nodes is counted once, from its paper.
+        edges += len((candidates if node in rec.papers else kept).intersection(
+            rec.neighbours[node]))
     return (f"Showing the {shown:,} best-connected of {shown + len(left_out):,} nodes. "
             f"Left out: {', '.join(parts)} (and {edges:,} links).")
 
@@ -364,10 +365,13 @@ def ego_scene(rec: Records, center: str, *, radius: int = 2, top: int = 150) -> 
     """``center`` with every node within ``radius`` links, nearest and best-connected first."""
     rings: list[list[str]] = [[center]]
     seen = {center}
+    count = 1
     for _ in range(radius):
-        ring = sorted({m for n in rings[-1] for m in rec.neighbours[n]} - seen)
+        ring = list({m for n in rings[-1] for m in rec.neighbours[n]} - seen)
         seen.update(ring)
-        rings.append(rec.by_degree(ring))
+        # past the first ``top`` nodes order does not count (they are only counted in the note)
+        rings.append(rec.by_degree(ring) if count < top else ring)
+        count += len(ring)
     ordered = [n for ring in rings for n in ring]
     return scene(rec, ordered, title=rec.label(center), top=top, center=center,
                  keep_first=ordered[: top], paper_labels=True)

@@ -134,7 +134,7 @@ def test_write_views_keeps_the_old_views_on_error(tmp_path: Path, graph: Fixture
     def broken(*args: object, **kwargs: object) -> dict[str, str]:
         raise OSError("disk full")
 
-    monkeypatch.setattr("kg.view.write.pages", broken)
+    monkeypatch.setattr("kg.view.write._pages", broken)  # the pages, one at a time
     with pytest.raises(OutputError, match="disk full"):
         write_views(tmp_path)
     assert (tmp_path / "html" / "index.html").read_text() == "old"
