@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import random
 import statistics
 import sys
@@ -180,11 +181,15 @@ def bench_store(papers: int, repeat: int, workdir: Path) -> dict[str, Any]:
     print(f"generated {info['triples']:,} triples ({info['links']:,} links, "
           f"{nt.stat().st_size / 1e9:.2f} GB) in {generate:.1f} s", flush=True)
     store = GraphStore.create(workdir / "store")
+    load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
     store.load_ntriples(nt)
     load = time.perf_counter() - t0
+    load_avg = {"bulk_load": [round(load_before, 2), round(os.getloadavg()[0], 2)]}
     print(f"bulk load: {load:.1f} s ({info['triples'] / load:,.0f} triples/s); "
-          f"{len(store):,} triples in the store", flush=True)
+          f"{len(store):,} triples in the store; load average {load_avg['bulk_load']} "
+          "(before, after)", flush=True)
+    load_before = os.getloadavg()[0]
     results: dict[str, Any] = {}
     for name, query in ready_queries().items():
         cases = [(case, b[name]) for case, b in info["bindings"].items()
@@ -202,7 +207,10 @@ def bench_store(papers: int, repeat: int, workdir: Path) -> dict[str, Any]:
                   f"{'  bound: ' + ', '.join(sorted(bindings)) if bindings else ''}", flush=True)
     print(f"  papers linked to the bound entities: {info['bindings']['worst-papers']} (worst), "
           f"{info['bindings']['typical-papers']} (typical)", flush=True)
+    load_avg["queries"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+    print(f"  load average {load_avg['queries']} (before, after the queries)", flush=True)
     return {"papers": papers, "triples": info["triples"], "links": info["links"],
+            "cores": os.cpu_count(), "load_average_1min": load_avg,
             "bound_entity_papers": {k: v for k, v in info["bindings"].items()
                                     if k.endswith("-papers")},
             "entities": info["entities"], "generate_s": round(generate, 1),
