@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -139,6 +140,11 @@ def vis_options(styles: dict[str, dict[str, str]]) -> dict[str, Any]:
 
 def network_html(page: dict[str, Any]) -> str:
     """The HTML of a network page (graph, type or ego views)."""
+    return "".join(network_html_parts(page))
+
+
+def network_html_parts(page: dict[str, Any]) -> Iterator[str]:
+    """:func:`network_html` in pieces, to write a large page without holding it whole."""
     js, css = vis_assets()
     data = dict(page)
     data["scenes"] = {key: vis_scene(s, page["styles"]) for key, s in page["scenes"].items()}
@@ -146,7 +152,7 @@ def network_html(page: dict[str, Any]) -> str:
     template = _environment().from_string(asset("view.html"))
     from markupsafe import Markup
 
-    return template.render(
+    return template.generate(
         page=page,
         data=Markup(script_json(data)),
         vis_js=Markup(js),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +33,13 @@ def type_file(kind: str) -> str:
 
 def pages(rec: model.Records, *, top: int = DEFAULT_TOP) -> dict[str, str]:
     """Every view of ``rec`` as ``{file name: HTML}``."""
-    return dict(_pages(rec, top=top))
+    return {name: "".join(parts) for name, parts in _pages(rec, top=top)}
 
 
-def _pages(rec: model.Records, *, top: int = DEFAULT_TOP) -> Iterator[tuple[str, str]]:
-    """The views one at a time, so a large graph's pages are not all in memory at once."""
+def _pages(rec: model.Records, *, top: int = DEFAULT_TOP
+           ) -> Iterator[tuple[str, Iterable[str]]]:
+    """The views one at a time, each as pieces of HTML: a large graph's pages are never
+    all in memory, nor one page whole."""
     if top < 1:
         from kg.errors import UsageError
 
@@ -60,14 +62,14 @@ def _pages(rec: model.Records, *, top: int = DEFAULT_TOP) -> Iterator[tuple[str,
         page["nav"] = [{**item, "current": item["href"] == href} for item in nav]
         return page
 
-    yield "index.html", render.index_html(
-        with_nav(model.index_page(rec, views=views, egos=egos), "index.html"))
-    yield "graph.html", render.network_html(
+    yield "index.html", [render.index_html(
+        with_nav(model.index_page(rec, views=views, egos=egos), "index.html"))]
+    yield "graph.html", render.network_html_parts(
         with_nav(model.graph_page(rec, top=top, egos=egos), "graph.html"))
     for kind in ENTITY_TYPES:
-        yield type_file(kind), render.network_html(
+        yield type_file(kind), render.network_html_parts(
             with_nav(model.type_page(rec, kind, top=top, egos=egos), type_file(kind)))
-    yield "ego.html", render.network_html(
+    yield "ego.html", render.network_html_parts(
         with_nav(model.ego_page(rec, egos, top=min(top, EGO_TOP)), "ego.html"))
 
 
@@ -92,8 +94,9 @@ def _write_dir(rec: model.Records, target: Path, *, top: int) -> list[str]:
     """Write the pages into ``target`` (created); return the names relative to its parent."""
     target.mkdir(parents=True, exist_ok=True)
     names = []
-    for name, html in _pages(rec, top=top):
-        (target / name).write_text(html, encoding="utf-8")
+    for name, parts in _pages(rec, top=top):
+        with open(target / name, "w", encoding="utf-8") as fh:
+            fh.writelines(parts)
         names.append(f"{HTML_DIR}/{name}")
     return names
 
