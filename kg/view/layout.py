@@ -16,6 +16,9 @@ Pos = dict[Hashable, tuple[float, float]]
 #: Pull towards the centre, relative to the attraction along a link.
 GRAVITY = 0.1
 
+#: Floats per work array of the repulsion step (a block of rows; 64k floats = 256 KB).
+_BLOCK_FLOATS = 1 << 16
+
 
 def positions(
     nodes: Sequence[Hashable],
@@ -89,15 +92,29 @@ def _force_layout(
     temperature = 0.1
     gravity = np.float32(GRAVITY)
     cool = temperature / (iterations + 1)
+    # The n×n repulsion is computed in blocks of rows that stay in the CPU cache, into
+    # arrays allocated once; each row is the same arithmetic as on the whole matrix.
+    rows = max(1, min(n, _BLOCK_FLOATS // n))
+    dx = np.empty((rows, n), dtype=np.float32)
+    dy = np.empty((rows, n), dtype=np.float32)
+    weight = np.empty((rows, n), dtype=np.float32)
+    square = np.empty((rows, n), dtype=np.float32)
+    disp = np.empty((n, 2), dtype=np.float32)
     for _ in range(iterations):
         # Repulsion k²/d along (p_i - p_j) for every pair, one coordinate at a time.
-        dx = pos[:, 0, None] - pos[None, :, 0]
-        dy = pos[:, 1, None] - pos[None, :, 1]
-        weight = dx * dx
-        weight += dy * dy
-        np.maximum(weight, 1e-6, out=weight)
-        np.divide(k * k, weight, out=weight)
-        disp = np.stack([(dx * weight).sum(axis=1), (dy * weight).sum(axis=1)], axis=1)
+        for r0 in range(0, n, rows):
+            r1 = min(n, r0 + rows)
+            bx, by, bw, bs = dx[: r1 - r0], dy[: r1 - r0], weight[: r1 - r0], square[: r1 - r0]
+            np.subtract(pos[r0:r1, 0, None], pos[None, :, 0], out=bx)
+            np.subtract(pos[r0:r1, 1, None], pos[None, :, 1], out=by)
+            np.multiply(bx, bx, out=bw)
+            bw += np.multiply(by, by, out=bs)
+            np.maximum(bw, 1e-6, out=bw)
+            np.divide(k * k, bw, out=bw)
+            np.multiply(bx, bw, out=bx)
+            np.multiply(by, bw, out=by)
+            bx.sum(axis=1, out=disp[r0:r1, 0])
+            by.sum(axis=1, out=disp[r0:r1, 1])
         if len(pairs):
             d = pos[src] - pos[dst]
             length = np.sqrt((d * d).sum(axis=1))[:, None]
