@@ -215,6 +215,24 @@ def _partitions(texts: Iterable[str], size: int) -> Iterator[list[str]]:
         yield part
 
 
+def partition_size(texts: int, workers: int) -> int:
+    """Texts per partition: :data:`kg.distributed.PARTITION_SIZE`, or less when there are
+    too few texts to give every local worker process two partitions, so that a small
+    build does not wait for one worker while the other is idle (the bundled listings:
+    738 texts on two processes were one partition of 512 and one of 226).
+
+    Examples
+    --------
+    >>> partition_size(738, 2), partition_size(120_000, 2), partition_size(738, 1)
+    (185, 512, 512)
+    """
+    from kg.distributed import BATCH_SIZE, PARTITION_SIZE
+
+    if workers < 2:
+        return PARTITION_SIZE
+    return max(BATCH_SIZE, min(PARTITION_SIZE, -(-texts // (2 * workers))))
+
+
 def extract_stage(papers: Sequence[Paper], store: MentionCache, *, dask: str | None = None,
                   n_process: int | None = None, batch_size: int | None = None,
                   model: str | Path | None = None, progress: bool = False
@@ -226,7 +244,7 @@ def extract_stage(papers: Sequence[Paper], store: MentionCache, *, dask: str | N
     the mentions, and how many distinct non-empty texts were extracted or came from the cache;
     ``store`` (a :class:`kg.cache.MentionCache`) then holds every text of ``papers``.
     """
-    from kg.distributed import BATCH_SIZE, PARTITION_SIZE, backend
+    from kg.distributed import BATCH_SIZE, backend
 
     todo: list[str] = []
     seen: set[str] = set()
@@ -252,7 +270,7 @@ def extract_stage(papers: Sequence[Paper], store: MentionCache, *, dask: str | N
 
             bar = tqdm(total=len(todo), desc="extract", unit="text", leave=False)
         try:
-            parts = _partitions(todo, PARTITION_SIZE)
+            parts = _partitions(todo, partition_size(len(todo), getattr(runner, "n", 1)))
             done = 0
             for result in runner.map(parts):
                 for text, mentions in zip(todo[done:done + len(result)], result):
