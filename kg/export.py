@@ -115,7 +115,8 @@ WRITERS: list[Writer] = [write_records, write_rdf, write_graph_formats]
 
 
 #: Writers run each in a forked process of their own, beside the others, when the graph
-#: has at least :data:`PARALLEL_MIN_LINKS` links and more than one CPU is there. They are
+#: has at least :data:`PARALLEL_MIN_LINKS` links, more than one CPU is there and the memory
+#: allows it (:data:`PARALLEL_MEMORY`). They are
 #: the two long ones: the HTML views (their layouts cost the same at any size, about 1.5
 #: CPU-s) and the RDF export (the longest at 100k); records, graph formats and the cache
 #: are written meanwhile by this process.
@@ -123,6 +124,13 @@ SEPARATE_WRITERS: tuple[str, ...] = ("write_rdf", "write_html")
 
 #: Below this many links forking costs more than it saves: the writers run in turn.
 PARALLEL_MIN_LINKS = 2_000
+
+#: A forked writer ends up with a private copy of most of the build's memory (reading an
+#: object writes its reference count, so copy-on-write pages get copied): at 100k papers
+#: the build process held 2.1 GB and two writer children brought the total to 6.5 GB.
+#: Writers are forked only while (1 + children) × this process's RSS stays within this;
+#: beyond it they run in turn here (the issue's ceiling is 4 GB for a 100k build).
+PARALLEL_MEMORY = 3 * 2**30
 
 
 def write_outputs(graph: Any, out: str | Path, *, html: bool = True,
@@ -166,12 +174,23 @@ def _parallel(graph: Any, processes: int | None) -> bool:
         return False
 
 
+def _rss() -> int:
+    """The resident memory of this process in bytes (0 where ``/proc`` is missing)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _run_writers(writers: Sequence[Writer], graph: Any, directory: Path, *,
                  processes: int | None, timings: dict[str, float]) -> list[str]:
     """Run ``writers`` into ``directory``; return the names written, in writer order."""
     names: list[list[str]] = [[] for _ in writers]
     apart = ([i for i, w in enumerate(writers) if getattr(w, "__name__", "") in SEPARATE_WRITERS]
              if _parallel(graph, processes) else [])
+    if processes is None:  # as many children as the memory allows (see PARALLEL_MEMORY)
+        apart = apart[:max(0, PARALLEL_MEMORY // max(_rss(), 1) - 1)]
     children = []
     if apart:
         ctx = mp.get_context("fork")

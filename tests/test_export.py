@@ -164,3 +164,20 @@ def test_a_failing_writer_in_a_child_process_leaves_the_previous_build(tmp_path,
         export.write_outputs(FakeGraph("b"), out, html=False, processes=2)
     assert snapshot(out) == before
     assert leftovers(tmp_path) == []
+
+
+def test_writers_are_not_forked_beyond_the_memory_budget(tmp_path, monkeypatch):
+    from kg.graph import KnowledgeGraph
+    from tests.query.minigraph import mini_graph
+
+    mini = mini_graph()
+    kg = KnowledgeGraph(mini.papers(), mini.entities(), mini.links(), mini.merges())
+    monkeypatch.setattr(export, "PARALLEL_MIN_LINKS", 1)
+    monkeypatch.setattr(export, "PARALLEL_MEMORY", export._rss())  # room for this process only
+
+    def no_fork(*args, **kwargs):
+        raise AssertionError("a writer was forked")
+
+    monkeypatch.setattr(export.mp, "get_context", no_fork)
+    files = export.write_outputs(kg, tmp_path / "out", html=False)
+    assert "graph.nt" in files and (tmp_path / "out" / "graph.nt").stat().st_size > 0
