@@ -17,6 +17,9 @@ from typing import Any
 from kg.model import ENTITY_TYPES, LINK_ROLES, Entity, Link, Paper
 from kg.view.layout import positions
 
+#: The side panel of an entity lists its most recent papers, this many (the page holds no
+#: more: at 100k papers an entity named by tens of thousands would weigh hundreds of MB).
+PANEL_PAPERS = 100
 #: The node type of papers (entities carry one of ``ENTITY_TYPES``).
 PAPER = "Paper"
 
@@ -206,8 +209,8 @@ def details(rec: Records, nodes: Iterable[str]) -> dict[str, dict[str, Any]]:
 
     A paper gives its title, date, org, URLs, abstract, the evidence spans to highlight
     (``marks``: ``[start, end, type]`` per text field) and its entities. An entity gives
-    its label, aliases and its papers, each with the evidence sentence and the span of
-    the mention in it.
+    its label, aliases, its number of papers (``count``) and the ``PANEL_PAPERS`` most recent
+    ones, each with the evidence sentence and the span of the mention in it.
     """
     evidence: dict[tuple[str, str], Link] = {}
     wanted = set(nodes)
@@ -252,8 +255,10 @@ def _paper_details(rec: Records, paper: Paper) -> dict[str, Any]:
 
 def _entity_details(rec: Records, entity: Entity,
                     evidence: dict[tuple[str, str], Link]) -> dict[str, Any]:
+    ids = sorted(rec.by_degree(rec.neighbours[entity.id]), reverse=True,
+                 key=lambda p: (rec.papers[p].date or "", rec.papers[p].title))
     papers = []
-    for paper_id in rec.by_degree(rec.neighbours[entity.id]):
+    for paper_id in ids[:PANEL_PAPERS]:
         link = evidence.get((paper_id, entity.id))
         sentence, span = "", None
         if link is not None:
@@ -261,12 +266,12 @@ def _entity_details(rec: Records, entity: Entity,
             span = _span(sentence, -1, -1, link.text)
         papers.append([paper_id, rec.papers[paper_id].title, rec.neighbours[entity.id][paper_id],
                        sentence, *(span or (-1, -1))])
-    papers.sort(key=lambda row: (rec.papers[row[0]].date or "", row[1]), reverse=True)
     return {
         "type": entity.type,
         "title": entity.label,
         "aliases": [a for a in entity.aliases if a != entity.label],
         "links": papers,
+        "count": len(ids),
     }
 
 

@@ -263,3 +263,22 @@ def test_an_empty_graph_still_opens(watched: Watched, tmp_path: Path) -> None:
         if name != "index.html":
             assert page.evaluate("window.kgView.nodes.length") == 0
     watched.assert_clean()
+
+
+def test_a_busy_entity_panel_lists_its_newest_hundred_papers(
+        watched: Watched, tmp_path: Path) -> None:
+    from kg.view import model
+
+    graph = synthetic_graph(400, 50)
+    rec = model.Records.from_lists(graph.papers(), graph.entities(), graph.links())
+    busiest = max(rec.entities, key=lambda e: len(rec.neighbours[e]))
+    count = len(rec.neighbours[busiest])
+    write_html(graph, tmp_path)
+    page = watched.open((tmp_path / "html" / "graph.html").as_uri())
+    page.fill("#search", rec.entities[busiest].label)
+    page.press("#search", "Enter")
+    page.wait_for_selector("#panel:not([hidden])")
+    assert f"Papers ({count})" in page.inner_text("#panel")
+    assert page.locator("#panel ul.links > li").count() == model.PANEL_PAPERS + 1
+    assert f"… and {count - model.PANEL_PAPERS} more" in page.inner_text("#panel")
+    watched.assert_clean()

@@ -153,3 +153,17 @@ def test_papers_are_labelled_in_ego_views_only(graph: FixtureGraph) -> None:
     ego = model.ego_scene(rec, "d:gsm8k")["nodes"]
     labels = {n["id"]: n["label"] for n in ego}
     assert labels["p1"] == "LoRA adapters for large language models"
+
+
+def test_an_entity_panel_holds_its_most_recent_papers_and_their_number() -> None:
+    g = synthetic_graph(400, 50)
+    rec = model.Records.from_lists(g.papers(), g.entities(), g.links())
+    busiest = max(rec.entities, key=lambda e: len(rec.neighbours[e]))
+    assert len(rec.neighbours[busiest]) > model.PANEL_PAPERS
+    d = model.details(rec, [busiest])[busiest]
+    assert d["count"] == len(rec.neighbours[busiest])
+    assert len(d["links"]) == model.PANEL_PAPERS
+    dates = [rec.papers[row[0]].date for row in d["links"]]
+    assert dates == sorted(dates, reverse=True)
+    newest = max(rec.papers[p].date for p in rec.neighbours[busiest])
+    assert dates[0] == newest

@@ -235,9 +235,9 @@
         panelBody.appendChild(el("h3", "Aliases"));
         panelBody.appendChild(el("p", d.aliases.join(" · "), "aliases"));
       }
-      panelBody.appendChild(el("h3", "Papers (" + d.links.length + ")"));
+      panelBody.appendChild(el("h3", "Papers (" + d.count + ")"));
       var papers = el("ul", null, "links");
-      d.links.slice(0, 100).forEach(function (row) {
+      d.links.forEach(function (row) {
         var li = el("li");
         li.appendChild(nodeButton(row[0], row[1], "Paper"));
         li.appendChild(el("span", " " + row[2], "role"));
@@ -248,7 +248,7 @@
         }
         papers.appendChild(li);
       });
-      if (d.links.length > 100) papers.appendChild(el("li", "… and " + (d.links.length - 100) + " more"));
+      if (d.count > d.links.length) papers.appendChild(el("li", "… and " + (d.count - d.links.length) + " more"));
       panelBody.appendChild(papers);
     }
     if (egos.has(id) && !(data.kind === "ego" && id === current)) panelBody.appendChild(egoLink(id));
