@@ -187,7 +187,7 @@ def _run_writers(writers: Sequence[Writer], graph: Any, directory: Path, *,
                  processes: int | None, timings: dict[str, float]) -> list[str]:
     """Run ``writers`` into ``directory``; return the names written, in writer order."""
     names: list[list[str]] = [[] for _ in writers]
-    apart = ([i for i, w in enumerate(writers) if getattr(w, "__name__", "") in SEPARATE_WRITERS]
+    apart = ([i for i, w in enumerate(writers) if _name(w) in SEPARATE_WRITERS]
              if _parallel(graph, processes) else [])
     if processes is None:  # as many children as the memory allows (see PARALLEL_MEMORY)
         apart = apart[:max(0, PARALLEL_MEMORY // max(_rss(), 1) - 1)]
@@ -199,7 +199,7 @@ def _run_writers(writers: Sequence[Writer], graph: Any, directory: Path, *,
             for i in apart:
                 receive, send = ctx.Pipe(duplex=False)
                 child = ctx.Process(target=_child, args=(writers[i], graph, directory, send),
-                                    name=f"kg-{getattr(writers[i], '__name__', 'writer')}",
+                                    name=f"kg-{_name(writers[i])}",
                                     daemon=True)
                 child.start()
                 send.close()
@@ -211,7 +211,7 @@ def _run_writers(writers: Sequence[Writer], graph: Any, directory: Path, *,
             if i not in apart:
                 t0 = time.perf_counter()
                 names[i] = writer(graph, directory)
-                timings[getattr(writer, "__name__", str(i))] = time.perf_counter() - t0
+                timings[_name(writer)] = time.perf_counter() - t0
         for i, child, receive in children:
             try:
                 status, value, seconds = receive.recv()
@@ -224,7 +224,7 @@ def _run_writers(writers: Sequence[Writer], graph: Any, directory: Path, *,
             if status != "ok":
                 raise value
             names[i] = value
-            timings[getattr(writers[i], "__name__", str(i))] = seconds
+            timings[_name(writers[i])] = seconds
     finally:
         for _, child, receive in children:
             if child.is_alive():
@@ -232,6 +232,11 @@ def _run_writers(writers: Sequence[Writer], graph: Any, directory: Path, *,
                 child.join()
             receive.close()
     return [name for group in names for name in group]
+
+
+def _name(writer: Writer) -> str:
+    """A writer's name (its function name), as timings and :data:`SEPARATE_WRITERS` use it."""
+    return getattr(writer, "__name__", type(writer).__name__)
 
 
 def _child(writer: Writer, graph: Any, directory: Path, send: Any) -> None:
@@ -245,7 +250,7 @@ def _child(writer: Writer, graph: Any, directory: Path, send: Any) -> None:
     try:
         send.send(result)
     except Exception as err:  # an error that cannot be pickled
-        send.send(("error", OutputError(f"{getattr(writer, '__name__', 'a writer')} failed: "
+        send.send(("error", OutputError(f"{_name(writer)} failed: "
                                         f"{result[1]!r} ({err})"), result[2]))
     send.close()
 

@@ -106,10 +106,7 @@ class Arbiter:
         for i, m in enumerate(kept):
             label = types.get(m.text)
             if label is not None and m.label_ != label:
-                fixed = Span(doc, m.start, m.end, label=label)
-                fixed._.kg_source, fixed._.kg_score, fixed._.kg_role = \
-                    m._.kg_source, m._.kg_score, m._.kg_role
-                kept[i] = fixed
+                kept[i] = _moved(m, m.start, m.end, label)
 
     def tidy(self, doc: Doc, kept: list[Span]) -> list[Span]:
         """Boundary hygiene (``edges`` of ``arbiter.json``): drop leading and trailing
@@ -127,10 +124,7 @@ class Arbiter:
             if doc[start:end].text.lower() in self.trailing or \
                     self.is_generic(doc[start:end].text):
                 continue
-            fixed = Span(doc, start, end, label=m.label_)
-            fixed._.kg_source, fixed._.kg_score, fixed._.kg_role = \
-                m._.kg_source, m._.kg_score, m._.kg_role
-            out.append(fixed)
+            out.append(_moved(m, start, end, m.label_))
         out.sort(key=lambda x: x.start)
         return out
 
@@ -141,10 +135,8 @@ class Arbiter:
             wanted = self.head_types.get(m[-1].lower_)
             if wanted and wanted != m.label_ and m.label_ in self.retype \
                     and wanted in self.retype:
-                fixed = Span(doc, m.start, m.end, label=wanted)
-                fixed._.kg_source, fixed._.kg_role = m._.kg_source, m._.kg_role
-                fixed._.kg_score = self.confidence.get(m._.kg_source, {}).get(wanted, 0.5)
-                kept[i] = fixed
+                kept[i] = _moved(m, m.start, m.end, wanted, score=self.confidence.get(
+                    m._.kg_source, {}).get(wanted, 0.5))
 
     def propagate(self, doc: Doc, kept: list[Span]) -> list[Span]:
         """Mark the other occurrences of each kept name (``propagate`` of ``arbiter.json``)."""
@@ -245,6 +237,15 @@ class Arbiter:
         kept = self.propagate(doc, kept)
         doc.spans[MENTIONS_KEY] = kept
         return doc
+
+
+def _moved(m: Span, start: int, end: int, label: str, *, score: float | None = None) -> Span:
+    """A kept mention with new tokens or type, keeping its source, role and (unless given)
+    score."""
+    span = Span(m.doc, start, end, label=label)
+    span._.kg_source, span._.kg_role = m._.kg_source, m._.kg_role
+    span._.kg_score = m._.kg_score if score is None else score
+    return span
 
 
 @Language.factory("kg_arbiter")

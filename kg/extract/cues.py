@@ -117,11 +117,16 @@ def _has_letters(token: Token) -> bool:
     return len(token.text) >= 2 and any(c.isalpha() for c in token.text)
 
 
+def ends_sentence(doc: Doc) -> bool:
+    """Whether ``doc`` ends with a full stop: a sentence, not a title."""
+    return doc.text.rstrip().endswith(".")
+
+
 def is_headline(doc: Doc) -> bool:
     """Whether ``doc`` is a headline-cased title ("Should VLMs be Pre-trained with Image
     Data?"): not ended by a full stop, and most content words (not stop words, not the part
     after a hyphen) capitalised."""
-    if doc.text.rstrip().endswith("."):
+    if ends_sentence(doc):
         return False
     words = [t.text for t in doc if len(t.text) >= 3 and t.is_alpha and not t.is_upper
              and not t.is_stop and not (t.i and doc[t.i - 1].text == "-"
@@ -330,7 +335,7 @@ class CueTagger:
         in ``cues.json``), or ``None``."""
         spec = self.title_name
         if not spec or len(doc) > int(spec["max_text_tokens"]) \
-                or doc.text.rstrip().endswith("."):
+                or ends_sentence(doc):
             return None
         colon = next((t.i for t in doc[: int(spec["max_tokens"]) + 1] if t.text == ":"), None)
         if not colon:
