@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import argparse
 import copy
+import sys
 from pathlib import Path
 
-from kg.extract.arbiter import MENTIONS_KEY, Arbiter, arbiter_config
-from kg.extract.corpora import split
-from kg.extract.pipeline import load_pipeline
-from kg.extract.scoring import score
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # measure this checkout, not an installed copy
+
+from kg.extract.arbiter import MENTIONS_KEY, Arbiter, arbiter_config  # noqa: E402
+from kg.extract.corpora import split  # noqa: E402
+from kg.extract.pipeline import load_pipeline  # noqa: E402
+from kg.extract.scoring import score  # noqa: E402
 
 CORPORA = ("SciERC", "TDMSci", "GSAP-NER", "SciNLP")
 

@@ -56,7 +56,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # measure this checkout, not an installed copy
+
+import kg  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
@@ -547,6 +549,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": f"{platform.machine()}, {len(os.sched_getaffinity(0))} CPUs, "
                    f"Python {platform.python_version()}",
         "model": args.model or "packaged",
+        "kg": str(Path(kg.__file__).parent),  # the checkout measured (sys.path[0] above)
         "command": "python bench/bench_pipeline.py " + " ".join(argv or sys.argv[1:]),
     }
     if args.tune:

@@ -17,9 +17,14 @@ import sys
 import time
 from pathlib import Path
 
-from kg.extract.corpora import split
-from kg.extract.evaluate import evaluate
-from kg.extract.pipeline import load_pipeline
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # measure this checkout, not an installed copy
+
+import kg  # noqa: E402
+from kg.extract import VERSION  # noqa: E402
+from kg.extract.corpora import split  # noqa: E402
+from kg.extract.evaluate import evaluate  # noqa: E402
+from kg.extract.pipeline import load_pipeline  # noqa: E402
 
 CORPORA = ("SciERC", "TDMSci", "GSAP-NER", "SciNLP")
 TYPES = ("Method", "Model", "Dataset", "Metric", "Task")
@@ -33,10 +38,12 @@ def main() -> None:
     ap.add_argument("--no-rules", action="store_true")
     args = ap.parse_args()
     nlp = load_pipeline(args.model, rules=not args.no_rules)
+    print(f"measuring {kg.__file__} ({VERSION})", file=sys.stderr)
     out_dir = Path(args.out).parent
     (out_dir / "dev").mkdir(parents=True, exist_ok=True)
     rows = []
-    results = {}
+    results: dict = {"_measured": {"kg": kg.__file__, "extractor": VERSION,
+                                   "model": args.model, "rules": not args.no_rules}}
     for corpus in CORPORA:
         _, dev = split(args.gold_dir, corpus)
         gold_file = out_dir / "dev" / f"{corpus.lower()}-dev.jsonl"

@@ -32,8 +32,11 @@ import spacy
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from kg.extract.corpora import split
-from kg.extract.tokenizer import make_tokenizer
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # measure this checkout, not an installed copy
+
+from kg.extract.corpora import split  # noqa: E402
+from kg.extract.tokenizer import make_tokenizer  # noqa: E402
 
 GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold"
 CORPORA = ("SciERC", "TDMSci", "GSAP-NER", "SciNLP")
