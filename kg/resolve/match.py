@@ -98,14 +98,19 @@ def _plural_pair(x: str, y: str) -> bool:
 
 
 def _same_word(x: str, y: str, score: float) -> bool:
-    """Two spellings of one word: long, alphabetic, near-identical, same start, and neither
-    a prefixed or suffixed form of the other ("construction"/"reconstruction",
-    "supervised"/"unsupervised", "encoding"/"decoding" are different words)."""
+    """Two spellings of one word: long, alphabetic, near-identical, same start, same end
+    (an "s"/"z" or a swap in the last three letters aside: "Twitetr"), and neither a
+    prefixed or suffixed form of the other ("construction"/"reconstruction",
+    "supervised"/"unsupervised", "encoding"/"decoding", "mechanics"/"mechanism",
+    "extrapolating"/"extrapolation" are different words)."""
     if not (x.isalpha() and y.isalpha()):
         return False
     short, long = sorted((x, y), key=len)
     if len(short) < 6 or score < 85 or x[:2] != y[:2]:
         return False
+    if (x[-2:].replace("z", "s") != y[-2:].replace("z", "s")
+            and sorted(x[-3:]) != sorted(y[-3:])):
+        return False  # another ending, not swapped letters: a derived word, not a respelling
     return short not in long
 
 

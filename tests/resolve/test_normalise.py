@@ -50,6 +50,8 @@ APART = [
      "unsupervised segmentation"), ("neural encoding", "neural decoding"),
     ("image inpainting", "image outpainting"), ("symmetric attention", "asymmetric attention"),
     ("explicit feedback modeling", "implicit feedback modeling"),
+    # one word apart by its ending: derived words, not respellings (bundled listings)
+    ("statistical mechanics", "statistical mechanisms"), ("graph generation", "graph generator"),
 ]
 
 
@@ -73,6 +75,10 @@ def test_spelling_variants_fuzzy_merge():
     assert decide(a, b, 97.7) == ("merge", "fuzzy")
     a, b = name("Tranformer networks"), name("Transformer networks")
     assert decide(a, b, 95.0) == ("merge", "fuzzy")
+    a, b = name("layer normalization"), name("layer normalisation")
+    assert decide(a, b, 92.3) == ("merge", "fuzzy")
+    a, b = name("Twitetr bot detection"), name("Twitter bot detection")  # a swap at the end
+    assert decide(a, b, 95.2) == ("merge", "fuzzy")
     a, b = name("Tranformer-XL"), name("Transformer-XL")  # name-like: no guessing
     assert decide(a, b, 95.0) == ("keep-apart", "name-differs")
     a, b = name("Layer-wise Ensemble of Different Views"), name("Layer-wise Ensemble of VIews")
