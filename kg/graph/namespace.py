@@ -51,6 +51,7 @@ class KG(DefinedNamespace):
     Author: URIRef
     SourceRecord: URIRef
     Result: URIRef
+    CoOccurrence: URIRef
     # link roles
     links: URIRef
     proposes: URIRef
@@ -61,6 +62,13 @@ class KG(DefinedNamespace):
     # entities
     variantOf: URIRef
     paperCount: URIRef
+    # co-occurrence counts
+    coOccurrenceOf: URIRef
+    partner: URIRef
+    sharedPaperCount: URIRef
+    sharedPaperRank: URIRef
+    evaluationPaperCount: URIRef
+    evaluationPaperRank: URIRef
     # papers
     source: URIRef
     file: URIRef
@@ -100,6 +108,7 @@ PREFIXES: dict[str, str] = {
     "author": f"{ID}author/",
     "extractor": f"{ID}extractor/",
     "extraction": f"{ID}extraction/",
+    "cooccurrence": f"{ID}cooccurrence/",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",

@@ -25,7 +25,7 @@ import math
 import re
 import unicodedata
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -33,6 +33,7 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from kg.errors import GraphError
+from kg.graph.cooccurrence import cooccurrences
 from kg.graph.namespace import ENTITY_CLASSES, ID, KG, PREFIXES, ROLE_PROPERTIES
 from kg.model import Entity, Link, Merge, Paper
 
@@ -208,7 +209,9 @@ def blocks(kg: GraphRecords, *, base: str = str(ID)) -> Iterator[Block]:
     Each block holds distinct pairs, and no triple is in two blocks, so the blocks are a
     graph without duplicates. A paper's block holds its links (``paper kg:uses entity``),
     an entity's its ``kg:variantOf`` links; an author named with two spellings gets one
-    block per spelling. Memory beyond the records is a set of evidence IRIs (one a link).
+    block per spelling. The entities are followed by their ``kg:CoOccurrence`` nodes (see
+    :func:`cooccurrence_blocks`). Memory beyond the records is a set of evidence IRIs (one a
+    link) and the co-occurrence counts (one per pair of entities linked from one paper).
 
     Raises
     ------
@@ -226,6 +229,9 @@ def blocks(kg: GraphRecords, *, base: str = str(ID)) -> Iterator[Block]:
         _check_link(link, papers, entities)
         of_paper.setdefault(link.paper, []).append((roles[link.role], entities[link.entity]))
         counts.setdefault(link.entity, set()).add(link.paper)
+    evaluates_on = roles["evaluates-on"]
+    linked = [({e for _, e in pairs}, {e for r, e in pairs if r == evaluates_on})
+              for pairs in of_paper.values()]
     authors: dict[str, str] = {}
     author_labels: set[tuple[str, str]] = set()
     sources: set[str] = set()
@@ -245,6 +251,9 @@ def blocks(kg: GraphRecords, *, base: str = str(ID)) -> Iterator[Block]:
         po = _entity_pairs(entity, entities, scheme, len(counts.get(entity.id, ())))
         yield entities[entity.id], list(dict.fromkeys(po + variants.get(entity.id, [])))
     del counts, variants
+    yield from cooccurrence_blocks(linked, labels={entities[e.id]: e.label for e in entity_list},
+                                   types={entities[e.id]: e.type for e in entity_list}, base=base)
+    del linked
     seen: set[str] = set()
     agents: set[tuple[str, str]] = set()
     for link in links:
@@ -257,6 +266,27 @@ def blocks(kg: GraphRecords, *, base: str = str(ID)) -> Iterator[Block]:
     del seen
     for component, version in sorted(agents):
         yield from _agent_blocks(component, version, base)
+
+
+def cooccurrence_blocks(papers: Iterable[tuple[Collection[str], Collection[str]]], *,
+                       labels: Mapping[str, str], types: Mapping[str, str],
+                       base: str = str(ID)) -> Iterator[Block]:
+    """The ``kg:CoOccurrence`` blocks of a graph (see :mod:`kg.graph.cooccurrence`).
+
+    ``papers`` gives, for each paper, the IRIs of the entities it links to and of those it
+    evaluates on; ``labels`` and ``types`` map entity IRIs to their preferred label and type.
+    The node of a pair is ``id:cooccurrence/<hash of the two IRIs>``.
+    """
+    for (entity, partner), counts in cooccurrences(papers, labels=labels, types=types).items():
+        node = _mint("cooccurrence", f"{entity} {partner}", base, readable=False)
+        po: list[tuple[str, Term]] = [(_TYPE, _COOCCURRENCE), (_COOCCURRENCE_OF, entity),
+                                      (_PARTNER, partner)]
+        for prop, value in ((_SHARED, counts.shared), (_SHARED_RANK, counts.shared_rank),
+                            (_EVALUATION, counts.evaluation),
+                            (_EVALUATION_RANK, counts.evaluation_rank)):
+            if value is not None:
+                po.append((prop, (str(value), _INTEGER)))
+        yield node, po
 
 
 def _paper_pairs(paper: Paper, base: str, authors: dict[str, str],
@@ -372,6 +402,10 @@ _ANY_URI = str(XSD.anyURI)
 _PREF_LABEL, _ALT_LABEL = str(SKOS.prefLabel), str(SKOS.altLabel)
 _IN_SCHEME, _BROADER = str(SKOS.inScheme), str(SKOS.broader)
 _PAPER_COUNT = str(KG.paperCount)
+_COOCCURRENCE, _COOCCURRENCE_OF = str(KG.CoOccurrence), str(KG.coOccurrenceOf)
+_PARTNER, _SHARED = str(KG.partner), str(KG.sharedPaperCount)
+_EVALUATION, _EVALUATION_RANK = str(KG.evaluationPaperCount), str(KG.evaluationPaperRank)
+_SHARED_RANK = str(KG.sharedPaperRank)
 _SUBJECT, _PREDICATE, _OBJECT = str(RDF.subject), str(RDF.predicate), str(RDF.object)
 _SENTENCE, _SURFACE, _FIELD = str(KG.sentence), str(KG.surfaceText), str(KG.textField)
 _START, _END, _CONFIDENCE = str(KG.startOffset), str(KG.endOffset), str(KG.confidence)
