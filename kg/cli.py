@@ -148,7 +148,8 @@ def query(directory: Path, query: str | None, query_file: Path | None, fmt: str,
 
     QUERY may also name a ready query of ontology/queries: shared-datasets, top-datasets,
     top-metrics, top-models, evaluated-on-dataset, used-together, papers-proposing-model,
-    link-evidence. The kg prefixes (kg:, dcterms:, skos:, prov:, ...) are predeclared.
+    link-evidence, results-on-dataset. The kg prefixes (kg:, dcterms:, skos:, prov:, ...)
+    are predeclared.
     """
     from kg.query import run_cli_query
 

@@ -13,6 +13,9 @@ The directory contract (shared by every stage and the docs):
   "papers", "type_votes", "broader"}``.
 - ``links.jsonl``: one paper→entity link a line, with role, confidence and evidence.
 - ``merges.jsonl``: every resolution decision with its reason and score.
+- ``results.jsonl``: one reported score a line: ``{"paper", "metric", "value",
+  "value_text", "field", "start", "end", "sentence", "dataset", "entity", "source",
+  "extractor_version"}`` (entity ids; ``dataset`` and ``entity`` may be null).
 - further files added by the writers in ``WRITERS`` (graph formats, ``html/``).
 """
 
@@ -91,7 +94,8 @@ def write_records(graph: Any, directory: Path) -> list[str]:
     write_jsonl(directory / "entities.jsonl", (_fields(e) for e in graph.entities()))
     write_jsonl(directory / "links.jsonl", (_fields(link) for link in graph.links()))
     write_jsonl(directory / "merges.jsonl", (_fields(m) for m in graph.merges()))
-    return ["papers.jsonl", "entities.jsonl", "links.jsonl", "merges.jsonl"]
+    write_jsonl(directory / "results.jsonl", (_fields(r) for r in graph.results()))
+    return ["papers.jsonl", "entities.jsonl", "links.jsonl", "merges.jsonl", "results.jsonl"]
 
 
 def write_rdf(graph: Any, directory: Path) -> list[str]:

@@ -1,4 +1,4 @@
-"""The records that flow through kg: Paper → Mention → Entity/Link.
+"""The records that flow through kg: Paper → Mention → Entity/Link/Result.
 
 These frozen-ish dataclasses are the contract between stages (ingest, extract, resolve,
 graph, outputs). Stages exchange these and nothing else.
@@ -14,6 +14,9 @@ ENTITY_TYPES: tuple[str, ...] = ("Method", "Model", "Dataset", "Metric", "Task")
 
 #: Roles a paper→entity link can carry; "mentions" when the text says nothing more.
 LINK_ROLES: tuple[str, ...] = ("proposes", "uses", "evaluates-on", "compares-with", "mentions")
+
+#: The component name a :class:`Result` carries as provenance.
+RESULT_SOURCE = "results"
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,35 @@ class Link:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of the link."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Result:
+    """A score a paper reports: ``value`` by ``metric`` (entity ids), maybe on ``dataset``
+    for ``entity``.
+
+    ``value`` is the number as a decimal string ("85.8"), ``value_text`` as written
+    ("85.8%"); ``start``/``end`` are the offsets of ``value_text`` in the paper's ``field``
+    text and ``sentence`` the sentence around it; ``source`` and ``extractor_version`` name
+    what found it.
+    """
+
+    paper: str
+    metric: str
+    value: str
+    value_text: str
+    field: str
+    start: int
+    end: int
+    sentence: str
+    dataset: str | None = None
+    entity: str | None = None
+    source: str = RESULT_SOURCE
+    extractor_version: str = "unknown"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``results.jsonl`` line of the result."""
         return asdict(self)
 
 

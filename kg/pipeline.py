@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.model import Entity, Link, Mention, Merge, Paper, Problem
+from kg.model import Entity, Link, Mention, Merge, Paper, Problem, Result
 
 if TYPE_CHECKING:
     from kg.cache import MentionCache
@@ -74,6 +74,11 @@ class BuildResult:
     def merges(self) -> list[Merge]:
         """The resolution decisions (the merge log)."""
         return self.graph.merges()  # type: ignore[attr-defined]
+
+    @property
+    def results(self) -> list[Result]:
+        """The scores the papers report (metric, value, dataset, entity)."""
+        return self.graph.results()  # type: ignore[attr-defined]
 
     def summary(self) -> str:
         """One line: papers, entities, links, files written, time."""
@@ -166,7 +171,8 @@ def build(
     resolution = resolve(papers, found, overrides=overrides, previous=previous_entities)
     del found  # the mentions are in the links now; keep the writers' memory lean
     t = lap("resolve", t)
-    graph = KnowledgeGraph(papers, resolution.entities, resolution.links, resolution.merges)
+    graph = KnowledgeGraph(papers, resolution.entities, resolution.links, resolution.merges,
+                           resolution.results)
     del resolution
     t = lap("graph", t)
     result = BuildResult(graph=graph, problems=problems, timings=timings, extracted=extracted,

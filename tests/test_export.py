@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,6 +46,9 @@ class FakeGraph:
     def merges(self) -> list[Merge]:
         return self._merges
 
+    def results(self) -> list[Any]:
+        return []
+
 
 @pytest.fixture
 def records_only(monkeypatch):
@@ -67,7 +71,8 @@ def read_jsonl(path: Path) -> list[dict]:
 def test_first_write_follows_the_directory_contract(tmp_path, records_only):
     out = tmp_path / "out"
     files = export.write_outputs(FakeGraph("a"), out, html=False)
-    assert files == ["papers.jsonl", "entities.jsonl", "links.jsonl", "merges.jsonl"]
+    assert files == ["papers.jsonl", "entities.jsonl", "links.jsonl", "merges.jsonl",
+                     "results.jsonl"]
     assert sorted(p.name for p in out.iterdir()) == sorted(files)
     first, second = read_jsonl(out / "papers.jsonl")
     assert {"id", "title", "abstract", "date", "authors", "sources", "urls",

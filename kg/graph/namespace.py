@@ -95,6 +95,7 @@ class KG(DefinedNamespace):
     onDataset: URIRef
     byMetric: URIRef
     value: URIRef
+    valueText: URIRef
 
 
 #: Prefixes bound in every serialisation and used to shorten IRIs in tables.

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import GraphError
-from kg.model import ENTITY_TYPES, Entity, Link, Merge, Paper, Source
+from kg.model import ENTITY_TYPES, Entity, Link, Merge, Paper, Result, Source
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -59,14 +59,17 @@ class KnowledgeGraph:
     entities: the canonical entities.
     links: the paper→entity links (role, confidence, evidence).
     merges: the resolution decisions.
+    results: the scores the papers report (metric, value, dataset, entity).
     """
 
     def __init__(self, papers: Iterable[Paper], entities: Iterable[Entity],
-                 links: Iterable[Link], merges: Iterable[Merge]) -> None:
+                 links: Iterable[Link], merges: Iterable[Merge],
+                 results: Iterable[Result] = ()) -> None:
         self._papers = list(papers)
         self._entities = list(entities)
         self._links = list(links)
         self._merges = list(merges)
+        self._results = list(results)
         self._paper_by_id = {p.id: p for p in self._papers}
         self._entity_by_id = {e.id: e for e in self._entities}
         self._by_alias: dict[str, str] = {}
@@ -96,7 +99,7 @@ class KnowledgeGraph:
     # construction ------------------------------------------------------------------------
     @classmethod
     def from_directory(cls, directory: str | Path) -> KnowledgeGraph:
-        """Load the ``papers``/``entities``/``links``/``merges.jsonl`` files of a build.
+        """Load the ``papers``/``entities``/``links``/``merges``/``results.jsonl`` files of a build.
 
         A missing directory or file, or a bad line, raises :class:`GraphError` naming it.
         """
@@ -111,7 +114,10 @@ class KnowledgeGraph:
         merges_path = directory / "merges.jsonl"
         merges = ([Merge(**_fields(row, Merge)) for row in _read_jsonl(merges_path)]
                   if merges_path.exists() else [])
-        return cls(papers, entities, links, merges)
+        results_path = directory / "results.jsonl"  # absent from builds before results
+        results = ([Result(**_fields(row, Result)) for row in _read_jsonl(results_path)]
+                   if results_path.exists() else [])
+        return cls(papers, entities, links, merges, results)
 
     # records -----------------------------------------------------------------------------
     def papers(self) -> list[Paper]:
@@ -131,6 +137,14 @@ class KnowledgeGraph:
     def merges(self) -> list[Merge]:
         """The merge log: every resolution decision with its reason and score."""
         return list(self._merges)
+
+    def results(self, entity: str | Entity | None = None) -> list[Result]:
+        """The scores the papers report, or those whose metric, dataset or entity is
+        ``entity`` (an id, label or alias)."""
+        if entity is None:
+            return list(self._results)
+        eid = self.entity(entity).id
+        return [r for r in self._results if eid in (r.metric, r.dataset, r.entity)]
 
     def paper(self, paper: str | Paper) -> Paper:
         """The paper of an id (or an exact title, case-insensitive)."""

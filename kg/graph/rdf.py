@@ -35,7 +35,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 from kg.errors import GraphError
 from kg.graph.cooccurrence import cooccurrences
 from kg.graph.namespace import ENTITY_CLASSES, ID, KG, PREFIXES, ROLE_PROPERTIES
-from kg.model import Entity, Link, Merge, Paper
+from kg.model import Entity, Link, Merge, Paper, Result
 
 Triple = tuple[URIRef | BNode, URIRef, URIRef | BNode | Literal]
 
@@ -62,6 +62,8 @@ class GraphRecords(Protocol):
     def links(self) -> list[Link]: ...
 
     def merges(self) -> list[Merge]: ...
+
+    def results(self) -> list[Result]: ...
 
 
 def slug(text: str) -> str:
@@ -210,7 +212,8 @@ def blocks(kg: GraphRecords, *, base: str = str(ID)) -> Iterator[Block]:
     graph without duplicates. A paper's block holds its links (``paper kg:uses entity``),
     an entity's its ``kg:variantOf`` links; an author named with two spellings gets one
     block per spelling. The entities are followed by their ``kg:CoOccurrence`` nodes (see
-    :func:`cooccurrence_blocks`). Memory beyond the records is a set of evidence IRIs (one a
+    :func:`cooccurrence_blocks`), the evidence nodes, then the ``kg:Result`` nodes of the
+    reported scores. Memory beyond the records is a set of evidence IRIs (one a
     link) and the co-occurrence counts (one per pair of entities linked from one paper).
 
     Raises
@@ -264,6 +267,9 @@ def blocks(kg: GraphRecords, *, base: str = str(ID)) -> Iterator[Block]:
         seen.add(ev)
         yield ev, _evidence_pairs(link, ev, papers, entities, roles, base)
     del seen
+    for result in kg.results():
+        agents.add((result.source, result.extractor_version))
+        yield _result_block(result, papers, entities, base)
     for component, version in sorted(agents):
         yield from _agent_blocks(component, version, base)
 
@@ -371,6 +377,40 @@ def _evidence_pairs(link: Link, ev: str, papers: dict[str, str], entities: dict[
             (_ATTRIBUTED_TO, _extractor(link.source, link.extractor_version, base))]
 
 
+def result_iri(result: Result, *, base: str = str(ID)) -> URIRef:
+    """The IRI of a reported result: ``base + result/hash`` of its paper, field and offsets."""
+    return URIRef(_result(result, base))
+
+
+def _result(result: Result, base: str) -> str:
+    key = f"{result.paper}|{result.field}|{result.start}|{result.end}"
+    return _mint("result", key, base, readable=False)
+
+
+def _result_block(result: Result, papers: dict[str, str], entities: dict[str, str],
+                  base: str) -> Block:
+    """The ``kg:Result`` node of a reported score, with its text span and provenance."""
+    where = f"result {result.value_text!r} of paper {result.paper!r}"
+    if result.paper not in papers:
+        raise GraphError(f"{where} names a paper that is not in the graph")
+    for eid in (result.metric, result.dataset, result.entity):
+        if eid is not None and eid not in entities:
+            raise GraphError(f"{where} names entity {eid!r}, which is not in the graph")
+    po: list[tuple[str, Term]] = [
+        (_TYPE, _RESULT), (_REPORTED_IN, papers[result.paper]),
+        (_BY_METRIC, entities[result.metric]), (_VALUE, (result.value, _DECIMAL)),
+        (_VALUE_TEXT, (result.value_text, None)), (_SENTENCE, _literal(result.sentence)),
+        (_FIELD, _literal(result.field)), (_START, _literal(result.start)),
+        (_END, _literal(result.end)),
+        (_GENERATED_BY, _extraction(result.source, result.extractor_version, base)),
+        (_ATTRIBUTED_TO, _extractor(result.source, result.extractor_version, base))]
+    if result.dataset is not None:
+        po.append((_ON_DATASET, entities[result.dataset]))
+    if result.entity is not None:
+        po.append((_OF_ENTITY, entities[result.entity]))
+    return _result(result, base), po
+
+
 @functools.lru_cache(maxsize=256)
 def _extraction(component: str, version: str, base: str) -> str:
     return str(extraction_iri(component, version, base=base))
@@ -410,6 +450,9 @@ _SUBJECT, _PREDICATE, _OBJECT = str(RDF.subject), str(RDF.predicate), str(RDF.ob
 _SENTENCE, _SURFACE, _FIELD = str(KG.sentence), str(KG.surfaceText), str(KG.textField)
 _START, _END, _CONFIDENCE = str(KG.startOffset), str(KG.endOffset), str(KG.confidence)
 _GENERATED_BY, _ATTRIBUTED_TO = str(PROV.wasGeneratedBy), str(PROV.wasAttributedTo)
+_RESULT, _REPORTED_IN, _BY_METRIC = str(KG.Result), str(KG.reportedIn), str(KG.byMetric)
+_VALUE, _VALUE_TEXT = str(KG.value), str(KG.valueText)
+_ON_DATASET, _OF_ENTITY = str(KG.onDataset), str(KG.ofEntity)
 
 
 def triples(kg: GraphRecords, *, base: str = str(ID)) -> Iterator[Triple]:

@@ -32,13 +32,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.model import ENTITY_TYPES, Entity, Link, Mention, Merge, Paper
+from kg.model import ENTITY_TYPES, Entity, Link, Mention, Merge, Paper, Result
 from kg.resolve import links as link_rules
 from kg.resolve.acronyms import definitions
 from kg.resolve.cluster import Clusters
 from kg.resolve.match import CANDIDATE_THRESHOLD, broader_of, candidates, decide, variant_reason
 from kg.resolve.normalise import Name, name, tokenize
 from kg.resolve.overrides import Overrides, load_overrides
+from kg.resolve.results import find_results
 
 FIELDS: tuple[str, ...] = ("title", "abstract")
 _COMPATIBLE = {"Method": "Method/Model", "Model": "Method/Model"}
@@ -53,11 +54,13 @@ class Resolution:
     entities: the canonical entities, sorted by id.
     links: one paper→entity link per (paper, entity, role), in paper order.
     merges: every resolution decision, in the order it was taken.
+    results: the scores the abstracts report (:mod:`kg.resolve.results`), in paper order.
     """
 
     entities: list[Entity] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     merges: list[Merge] = field(default_factory=list)
+    results: list[Result] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -426,6 +429,25 @@ def _links(papers: Sequence[Paper], occurrences: list[_Occurrence], nodes: list[
     return kept
 
 
+def _results(papers: Sequence[Paper], occurrences: list[_Occurrence], nodes: list[str],
+             node_entity: dict[str, str], types: dict[str, str], links: list[Link]
+             ) -> list[Result]:
+    """The results of every abstract, from all its resolved mentions (not only the one
+    mention a link keeps per entity: "accuracy of 82.6% ... accuracy of 80.0%")."""
+    spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for occ, node in zip(occurrences, nodes):
+        if occ.field == "abstract":
+            spans[occ.paper].append((occ.mention.start, occ.mention.end, node_entity[node]))
+    proposed: dict[str, list[str]] = defaultdict(list)
+    for link in links:
+        if link.role == "proposes":
+            proposed[link.paper].append(link.entity)
+    version = extractor_version()
+    return [r for p in papers if p.id in spans
+            for r in find_results(p.id, p.abstract or "", spans[p.id], types,
+                                  proposed=proposed[p.id], version=version)]
+
+
 def resolve(papers: list[Paper], mentions: dict[str, dict[str, list[Mention]]], *,
             overrides: str | Path | Overrides | None = None,
             previous: list[Entity] | None = None) -> Resolution:
@@ -471,5 +493,6 @@ def resolve(papers: list[Paper], mentions: dict[str, dict[str, list[Mention]]], 
     resolver.variants(entities, token_sets, node_entity)
     types = {e.id: e.type for e in entities}
     links = _links(papers, occurrences, nodes, node_entity, types)
+    results = _results(papers, occurrences, nodes, node_entity, types, links)
     entities.sort(key=lambda e: e.id)
-    return Resolution(entities, links, resolver.merges)
+    return Resolution(entities, links, resolver.merges, results)

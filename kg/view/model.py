@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from kg.model import ENTITY_TYPES, LINK_ROLES, Entity, Link, Paper
+from kg.model import ENTITY_TYPES, LINK_ROLES, Entity, Link, Paper, Result
 from kg.view.layout import positions
 
 #: The side panel of an entity lists its most recent papers, this many (the page holds no
@@ -54,14 +54,19 @@ class Records:
     links: list[Link]
     neighbours: dict[str, dict[str, str]] = field(default_factory=dict)
     links_of: dict[str, list[Link]] = field(default_factory=dict)
+    results_of: dict[str, list[Result]] = field(default_factory=dict)
     _rank: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_lists(
-        cls, papers: Iterable[Paper], entities: Iterable[Entity], links: Iterable[Link]
+        cls, papers: Iterable[Paper], entities: Iterable[Entity], links: Iterable[Link],
+        results: Iterable[Result] = (),
     ) -> Records:
-        """Index lists of records."""
+        """Index lists of records (results naming an unknown paper or metric are ignored)."""
         rec = cls({p.id: p for p in papers}, {e.id: e for e in entities}, [])
+        for result in results:
+            if result.paper in rec.papers and result.metric in rec.entities:
+                rec.results_of.setdefault(result.paper, []).append(result)
         nb: dict[str, dict[str, str]] = {i: {} for i in [*rec.papers, *rec.entities]}
         for link in links:
             if link.paper not in rec.papers or link.entity not in rec.entities:
@@ -77,8 +82,9 @@ class Records:
 
     @classmethod
     def from_graph(cls, graph: Any) -> Records:
-        """Index a graph object offering ``papers()``, ``entities()`` and ``links()``."""
-        return cls.from_lists(graph.papers(), graph.entities(), graph.links())
+        """Index a graph object offering ``papers()``, ``entities()``, ``links()`` and
+        ``results()``."""
+        return cls.from_lists(graph.papers(), graph.entities(), graph.links(), graph.results())
 
     def type_of(self, node: str) -> str:
         """``"Paper"``, the entity type of ``node``, or ``"Entity"`` for an unknown type."""
@@ -208,7 +214,8 @@ def details(rec: Records, nodes: Iterable[str]) -> dict[str, dict[str, Any]]:
     """Side-panel details of each node: what a click on it shows.
 
     A paper gives its title, date, org, URLs, abstract, the evidence spans to highlight
-    (``marks``: ``[start, end, type]`` per text field) and its entities. An entity gives
+    (``marks``: ``[start, end, type]`` per text field), its entities and the scores it
+    reports (``results``). An entity gives
     its label, aliases, its number of papers (``count``) and the ``PANEL_PAPERS`` most recent
     ones, each with the evidence sentence and the span of the mention in it.
     """
@@ -250,7 +257,19 @@ def _paper_details(rec: Records, paper: Paper) -> dict[str, Any]:
         "abstract": paper.abstract,
         "marks": {k: _disjoint(v) for k, v in marks.items()},
         "links": entities,
+        "results": [_result_row(rec, r) for r in rec.results_of.get(paper.id, [])],
     }
+
+
+def _result_row(rec: Records, result: Result) -> list[Any]:
+    """``[value as written, metric, dataset, entity]``, each entity as ``[id, label, type]``
+    or null."""
+    def node(eid: str | None) -> list[str] | None:
+        if eid is None or eid not in rec.entities:
+            return None
+        return [eid, rec.entities[eid].label, rec.entities[eid].type]
+
+    return [result.value_text, node(result.metric), node(result.dataset), node(result.entity)]
 
 
 def _entity_details(rec: Records, entity: Entity,

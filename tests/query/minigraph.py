@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.model import Entity, Link, Merge, Paper, Source
+from kg.model import Entity, Link, Merge, Paper, Result, Source
 
 MINI_DIR = Path(__file__).resolve().parent / "fixtures" / "mini"
 
@@ -24,6 +24,7 @@ class MiniGraph:
     entity_list: list[Entity] = field(default_factory=list)
     link_list: list[Link] = field(default_factory=list)
     merge_list: list[Merge] = field(default_factory=list)
+    result_list: list[Result] = field(default_factory=list)
 
     def papers(self) -> list[Paper]:
         return self.paper_list
@@ -36,6 +37,9 @@ class MiniGraph:
 
     def merges(self) -> list[Merge]:
         return self.merge_list
+
+    def results(self) -> list[Result]:
+        return self.result_list
 
 
 def _rows(path: Path) -> list[dict]:

@@ -51,7 +51,8 @@ def run(target: Any, name: str, **bindings: Any) -> list[tuple]:
 def test_the_ready_queries_are_the_documented_ones() -> None:
     assert set(ready_queries()) == {
         "shared-datasets", "top-datasets", "top-metrics", "top-models",
-        "evaluated-on-dataset", "used-together", "papers-proposing-model", "link-evidence"}
+        "evaluated-on-dataset", "used-together", "papers-proposing-model", "link-evidence",
+        "results-on-dataset"}
     for query in ready_queries().values():
         assert query.title and not query.title.startswith("PREFIX"), query.name
         assert "Bind" in query.comment or "Columns" in query.comment, query.name

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from kg.model import Entity, Link, Paper, Source
+from kg.model import Entity, Link, Paper, Result, Source
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -21,8 +21,10 @@ def _rows(name: str) -> list[dict[str, Any]]:
 class FixtureGraph:
     """The part of the KnowledgeGraph interface the views use, over lists of records."""
 
-    def __init__(self, papers: list[Paper], entities: list[Entity], links: list[Link]) -> None:
+    def __init__(self, papers: list[Paper], entities: list[Entity], links: list[Link],
+                 results: list[Result] | None = None) -> None:
         self._papers, self._entities, self._links = papers, entities, links
+        self._results = results or []
 
     def papers(self) -> list[Paper]:
         return list(self._papers)
@@ -36,6 +38,9 @@ class FixtureGraph:
     def merges(self) -> list[Any]:
         return []
 
+    def results(self) -> list[Result]:
+        return list(self._results)
+
 
 def load_fixture_graph() -> FixtureGraph:
     """The fixture graph of ``tests/view/fixtures``."""
@@ -45,7 +50,8 @@ def load_fixture_graph() -> FixtureGraph:
         papers.append(Paper(**row, sources=sources))
     entities = [Entity(**row) for row in _rows("entities.jsonl")]
     links = [Link(**row) for row in _rows("links.jsonl")]
-    return FixtureGraph(papers, entities, links)
+    results = [Result(**row) for row in _rows("results.jsonl")]
+    return FixtureGraph(papers, entities, links, results)
 
 
 @pytest.fixture

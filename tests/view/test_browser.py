@@ -167,6 +167,22 @@ def test_click_opens_the_panel_with_the_evidence(watched: Watched, site: Path) -
     watched.assert_clean()
 
 
+def test_a_paper_panel_lists_its_reported_results(watched: Watched, site: Path) -> None:
+    page = watched.open((site / "graph.html").as_uri())
+    page.fill("#search", "Vision transformers at scale")
+    page.press("#search", "Enter")
+    page.wait_for_selector("#panel:not([hidden])")
+    assert page.inner_text("#panel-title") == "Vision transformers at scale"
+    assert "Results (1)" in page.inner_text("#panel")
+    row = page.inner_text("#panel ul.results > li")
+    assert row.startswith("90.4%") and "accuracy" in row and "on" in row
+    assert "ImageNet" in row and "ViT-22B" in row
+    # the result's dataset is a node of the page: clicking it selects it
+    page.locator("#panel ul.results").get_by_role("button", name="ImageNet").click()
+    assert page.inner_text("#panel-title") == "ImageNet"
+    watched.assert_clean()
+
+
 @pytest.mark.parametrize("query,title,node", [
     ("<script>", "<script>alert(1)</script>", "p2"),
     ("<img", "<img src=x onerror=alert(1)>", "p3"),

@@ -230,6 +230,27 @@
         list.appendChild(li);
       });
       panelBody.appendChild(list);
+      // reported scores: "90.4% ◇ top-1 accuracy on ◆ ImageNet · ● ViT-22B"
+      var results = d.results || [];
+      if (results.length) {
+        panelBody.appendChild(el("h3", "Results (" + results.length + ")"));
+        var rl = el("ul", null, "results");
+        results.forEach(function (row) {
+          var li = el("li");
+          li.appendChild(el("span", row[0] + " ", "value"));
+          li.appendChild(nodeButton(row[1][0], row[1][1], row[1][2]));
+          if (row[2]) {
+            li.appendChild(el("span", " on "));
+            li.appendChild(nodeButton(row[2][0], row[2][1], row[2][2]));
+          }
+          if (row[3]) {
+            li.appendChild(el("span", " · "));
+            li.appendChild(nodeButton(row[3][0], row[3][1], row[3][2]));
+          }
+          rl.appendChild(li);
+        });
+        panelBody.appendChild(rl);
+      }
     } else {
       if (d.aliases.length) {
         panelBody.appendChild(el("h3", "Aliases"));
