@@ -81,9 +81,10 @@ class BuildResult:
         return self.graph.results()  # type: ignore[attr-defined]
 
     def summary(self) -> str:
-        """One line: papers, entities, links, files written, time."""
+        """One line: papers, entities, links, results, files written, time."""
         return (
             f"{len(self.papers)} papers, {len(self.entities)} entities, {len(self.links)} links, "
+            f"{len(self.results)} results, "
             f"{len(self.files)} files written to {self.out_dir}, {self.seconds:.1f} s"
         )
 

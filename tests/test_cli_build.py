@@ -53,10 +53,15 @@ def test_build_without_input_uses_the_bundled_listings(default_build):
         "Method", "Model", "Dataset", "Metric", "Task"}
     known = {e["id"] for e in entities}
     assert all(set(p["entities"]) <= known for p in papers)
+    results = [json.loads(line) for line in
+               (out / "results.jsonl").read_text("utf-8").splitlines()]
+    assert results and all(r["metric"] in known for r in results)
+    assert all(r["dataset"] in known | {None} and r["entity"] in known | {None}
+               for r in results)
     # the summary: papers, entities, links, files written, time
     summary = result.stdout.strip().splitlines()[-1]
     assert summary.startswith("369 papers, ") and " entities, " in summary
-    assert " links, " in summary and " files written to " in summary
+    assert " links, " in summary and " results, " in summary and " files written to " in summary
     assert summary.endswith(" s")
 
 

@@ -40,7 +40,7 @@ def test_walkthrough_notebook_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=600,
                                      resources={"metadata": {"path": str(tmp_path)}})
     client.execute()
-    _, build, top, sharing, similar, query, plot, view = [
+    _, build, top, sharing, similar, results, query, plot, view = [
         c for c in nb.cells if c.cell_type == "code"]
     # 1. the build summary of the bundled listings
     assert re.search(r"^369 papers, \d+ entities, \d+ links", _text(build), re.M)
@@ -48,6 +48,8 @@ def test_walkthrough_notebook_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert re.search(r"Model\n +\d+  \S", _text(top)) and "Dataset\n" in _text(top)
     assert re.search(r"is named by \d+ papers:\n", _text(sharing))
     assert _text(similar).startswith("Papers like:") and "[" in _text(similar)
+    # reported results: "85.8% top-1 accuracy on ImageNet-1K by MR-MAE base"
+    assert len(re.findall(r"^ *[\d.]+%? +\S.* on .* by ", _text(results), re.M)) == 8
     # 3. SPARQL rows
     assert len(re.findall(r"^ *\d+  \S", _text(query), re.M)) >= 2
     # 4. one plot
