@@ -1,8 +1,10 @@
 """The word lists of entity resolution, read from the data files beside this module.
 
 ``data/generic.txt`` holds the determiners, generic modifiers, generic heads and stop
-phrases that make a mention generic; ``data/variants.txt`` the words that name a version,
-size or flavour ("base", "chat", "turbo"); ``data/cues.tsv`` the role cues of links.
+phrases that make a mention generic, and the heads dropped from a name's key (with the
+type that the dataset- and metric-making ones give it); ``data/variants.txt`` the words
+that name a version, size or flavour ("base", "chat", "turbo"); ``data/cues.tsv`` the role
+cues of links.
 """
 
 from __future__ import annotations
@@ -20,7 +22,11 @@ DATA_DIR = Path(__file__).with_name("data")
 
 @dataclass(frozen=True)
 class GenericWords:
-    """The lists of ``generic.txt`` (lower case)."""
+    """The lists of ``generic.txt`` (lower case).
+
+    ``name_heads`` holds every head dropped after a name-like name, the dataset- and
+    metric-making ones included; ``dataset_heads`` and ``metric_heads`` are those two.
+    """
 
     determiners: frozenset[str]
     modifiers: frozenset[str]
@@ -29,6 +35,17 @@ class GenericWords:
     task_heads: frozenset[str]
     dangling: frozenset[str]
     phrases: frozenset[str]
+    dataset_heads: frozenset[str] = frozenset()
+    metric_heads: frozenset[str] = frozenset()
+
+    def head_type(self, head: str) -> str:
+        """The entity type a head makes of the name it follows ("benchmark": "Dataset",
+        "score": "Metric"), or "" for a head that does not change the kind ("model")."""
+        if head in self.dataset_heads:
+            return "Dataset"
+        if head in self.metric_heads:
+            return "Metric"
+        return ""
 
 
 @dataclass(frozen=True)
@@ -53,10 +70,11 @@ def _lines(path: Path) -> list[tuple[int, str]]:
 @cache
 def generic_words(path: Path | None = None) -> GenericWords:
     """Read ``generic.txt``: its ``[determiners]``, ``[modifiers]``, ``[heads]``, ``[name-heads]``,
-    ``[task-heads]``, ``[dangling]`` and ``[phrases]`` sections."""
+    ``[task-heads]``, ``[dangling]``, ``[phrases]``, ``[dataset-heads]`` and ``[metric-heads]``
+    sections."""
     path = path or DATA_DIR / "generic.txt"
     names = ("determiners", "modifiers", "heads", "name-heads", "task-heads", "dangling",
-             "phrases")
+             "phrases", "dataset-heads", "metric-heads")
     sections: dict[str, set[str]] = {name: set() for name in names}
     current: set[str] | None = None
     for number, line in _lines(path):
@@ -72,6 +90,7 @@ def generic_words(path: Path | None = None) -> GenericWords:
                                "start the file with a [section] line")
         else:
             current.add(line.lower())
+    sections["name-heads"] |= sections["dataset-heads"] | sections["metric-heads"]
     return GenericWords(*(frozenset(sections[name]) for name in names))
 
 

@@ -3,6 +3,9 @@
 Two surface forms with the same key are one name: case, hyphens, spaces, accents, a
 possessive, a trailing plural and a trailing generic head ("ImageNet dataset") do not
 count. Digits always count, so a version, size or number can never vanish from a key.
+A head that makes a dataset or a metric of a name ("benchmarks", "score") is kept when the
+corpus types the bare name as something else (:func:`keeps_head`): "NLP benchmarks" are
+not NLP, the task.
 
 >>> name("LLaMA 2").key == name("Llama-2").key == name("LLaMA2").key == name("Llama 2").key
 True
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -51,6 +55,9 @@ class Name:
     full_key: the key of the whole surface, head included.
     tokens: lower-case, accent-folded tokens; letters and digits split ("llama", "2").
     key: the matching key; equal keys are the same name.
+    head_type: the entity type the dropped head makes of the name ("Dataset" for "NLP
+        benchmarks", "Metric" for "FID scores"), or "" when none was dropped or the head
+        does not change the kind ("LAE framework").
     """
 
     surface: str
@@ -58,12 +65,24 @@ class Name:
     key: str
     core: str = ""
     full_key: str = ""
+    head_type: str = ""
 
     def __post_init__(self) -> None:
         if not self.core:
             object.__setattr__(self, "core", self.surface)
         if not self.full_key:
             object.__setattr__(self, "full_key", self.key)
+
+    def with_head(self) -> Name:
+        """This name with its head kept in the key: "NLP benchmarks" as a name of its own.
+
+        >>> name("NLP benchmarks").key, name("NLP benchmarks").with_head().key
+        ('nlp', 'nlpbenchmark')
+        """
+        if self.core == self.surface:
+            return self
+        tokens = tokenize(self.surface)
+        return Name(self.surface, tokens, key_of(tokens))
 
     @property
     def digits(self) -> tuple[str, ...]:
@@ -205,19 +224,47 @@ def is_generic(surface: str) -> bool:
     return all(_singular(w, w) in words_.heads for w in words)
 
 
-def _strip_head(surface: str) -> str:
+def _strip_head(surface: str) -> tuple[str, str]:
+    """``surface`` without a trailing generic head, and the type that head makes of it."""
     lists = generic_words()
     words = surface.split(" ")
     for size in (2, 1):
         if len(words) > size:
             tail = " ".join(words[-size:]).lower()
             rest = " ".join(words[:-size])
-            if _singular(tail, tail) in lists.task_heads and not is_generic(rest):
-                return rest
-            if (_singular(tail, tail) in lists.name_heads or tail in lists.name_heads) and (
-                    is_name_like(rest)):
-                return rest
-    return surface
+            head = _singular(tail, tail)
+            if head in lists.task_heads and not is_generic(rest):
+                return rest, ""
+            if head not in lists.name_heads and tail in lists.name_heads:
+                head = tail
+            if head in lists.name_heads and is_name_like(rest):
+                return rest, lists.head_type(head)
+    return surface, ""
+
+
+def keeps_head(nm: Name, own_types: Mapping[str, int], bare_types: Mapping[str, int]) -> bool:
+    """True when the head dropped from ``nm`` changes what is named: it makes a dataset or a
+    metric of the name, the corpus types the headed form so, and the bare name otherwise.
+
+    ``own_types`` are the type votes of the mentions of ``nm``'s headed form (same key, the
+    same dataset- or metric-making head), ``bare_types`` those of the bare name (same key,
+    no such head). With no bare mention there is nothing to tell apart.
+
+    >>> keeps_head(name("NLP benchmarks"), {"Dataset": 2}, {"Method": 31, "Task": 29})
+    True
+    >>> keeps_head(name("ImageNet dataset"), {"Dataset": 5}, {"Dataset": 12, "Method": 1})
+    False
+    >>> keeps_head(name("FID scores"), {"Metric": 3}, {"Metric": 4})
+    False
+    >>> keeps_head(name("GLUE score"), {"Metric": 1}, {"Dataset": 8})  # a metric on a dataset
+    True
+    >>> keeps_head(name("GPT-3 dataset"), {"Model": 1}, {"Model": 9})  # typed as the model
+    False
+    """
+    if not nm.head_type or not bare_types or not own_types:
+        return False
+    mostly = own_types.get(nm.head_type, 0) >= max(own_types.values())
+    return mostly and bare_types.get(nm.head_type, 0) < max(bare_types.values())
 
 
 @lru_cache(maxsize=200_000)
@@ -226,9 +273,11 @@ def name(text: str) -> Name | None:
     surface = clean(text)
     if not surface or surface[0] in "-/" or surface[-1] in "-/" or is_generic(surface):
         return None  # generic, or a fragment ("fine-")
-    core = _trim(_strip_head(surface))
+    stripped, head_type = _strip_head(surface)
+    core = _trim(stripped)
     tokens = tokenize(core)
     if not tokens or all(t[0].isdigit() for t in tokens):
         return None  # nothing, or a bare quantity ("200B")
-    full_key = key_of(tokenize(surface)) if core != surface else ""
-    return Name(surface, tokens, key_of(tokens), core, full_key)
+    if core == surface:
+        return Name(surface, tokens, key_of(tokens))
+    return Name(surface, tokens, key_of(tokens), core, key_of(tokenize(surface)), head_type)

@@ -4,7 +4,9 @@ The steps, each logged in ``Resolution.merges`` with a reason and a score:
 
 1. every non-generic mention gets a :class:`~kg.resolve.normalise.Name`; equal keys are one
    node (case, hyphen, space, plural and generic-head variants: ``"normalised-form"``,
-   ``"case-or-separator"``, ``"plural"``);
+   ``"case-or-separator"``, ``"plural"``), except that a dataset- or metric-making head
+   is kept when the bare name is mostly typed otherwise ("NLP benchmarks" / the task NLP,
+   logged ``"keep-apart"``, ``"head-changes-type"``);
 2. the user's overrides are applied first (``"override"``), then the aliases of the
    previous build's entities are joined again (``"previous-build"``), then a name joins
    the head-stripped form of the same words (``"normalised-form"``);
@@ -37,7 +39,7 @@ from kg.resolve import links as link_rules
 from kg.resolve.acronyms import definitions
 from kg.resolve.cluster import Clusters
 from kg.resolve.match import CANDIDATE_THRESHOLD, broader_of, candidates, decide, variant_reason
-from kg.resolve.normalise import Name, name, tokenize
+from kg.resolve.normalise import Name, keeps_head, name, tokenize
 from kg.resolve.overrides import Overrides, load_overrides
 from kg.resolve.results import find_results
 
@@ -124,6 +126,7 @@ class _Resolver:
         self.defined: dict[str, dict[str, str]] = {}
         self.shorts: dict[str, str] = {}
         self.local_shorts: dict[tuple[str, str], str] = {}
+        self.kept_heads: set[str] = set()
 
     # nodes -----------------------------------------------------------------------------
     def node(self, nm: Name) -> str:
@@ -162,7 +165,7 @@ class _Resolver:
                     if a < b and name(a) and name(b) and name(a).key == name(b).key]  # type: ignore[union-attr]
         for a, b in same_key:
             self.pinned.update({"=" + name(a).surface.lower(), "=" + name(b).surface.lower()})  # type: ignore[union-attr]
-        out = []
+        found = []
         for paper in self.papers:
             for fld in FIELDS:
                 for mention in mentions.get(paper.id, {}).get(fld, []):
@@ -171,8 +174,29 @@ class _Resolver:
                     nm = name(mention.text)
                     if nm is None or nm.key in drop:
                         continue
-                    self.add(nm)
-                    out.append(_Occurrence(paper.id, fld, mention, nm))
+                    found.append(_Occurrence(paper.id, fld, mention, nm))
+        own: dict[str, Counter[str]] = defaultdict(Counter)  # types of "NLP benchmarks"
+        bare: dict[str, Counter[str]] = defaultdict(Counter)  # types of "NLP"
+        bare_forms: dict[str, Counter[str]] = defaultdict(Counter)
+        for occ in found:
+            if occ.name.head_type:
+                own[occ.name.full_key][occ.mention.type] += 1
+            else:
+                bare[occ.name.key][occ.mention.type] += 1
+                bare_forms[occ.name.key][occ.name.surface] += 1
+        out = []
+        for occ in found:
+            nm = occ.name
+            if keeps_head(nm, own[nm.full_key], bare[nm.key]):
+                occ = _Occurrence(occ.paper, occ.field, occ.mention, nm.with_head())
+                if self.node(occ.name) not in self.kept_heads:
+                    self.kept_heads.add(self.node(occ.name))
+                    votes, forms = bare[nm.key], bare_forms[nm.key]
+                    other = max(forms, key=lambda s: (forms[s], s))
+                    share = 100.0 * (1 - votes[nm.head_type] / sum(votes.values()))
+                    self.log(nm.surface, other, "keep-apart", "head-changes-type", share)
+            self.add(occ.name)
+            out.append(occ)
         return out
 
     def apply_overrides(self) -> None:
@@ -345,6 +369,10 @@ class _Resolver:
                 continue
             etype, label = drafts[i][2], drafts[i][3]
             nm = name(label)
+            kept = nm.with_head() if nm is not None else None
+            if kept is not None and self.node(kept) in self.kept_heads.intersection(
+                    self._members(drafts[i][0])):
+                nm = kept  # a kept head is part of the name: "dataset/nlp-benchmark"
             base = f"{etype.lower()}/{_slug(nm.tokens if nm else tokenize(label))}"
             eid, n = base, 2
             while eid in taken:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg.resolve.match import decide
-from kg.resolve.normalise import is_generic, name
+from kg.resolve.normalise import is_generic, keeps_head, name
 
 SAME = [
     ("Llama-2", "Llama 2", "LLaMA2", "LLaMA 2", "llama-2's"),
@@ -111,3 +111,41 @@ def test_tokens_split_letters_from_digits_and_keep_versions():
     assert name("YOLOv8").tokens == ("yolo", "v8")
     assert name("GPT-3.5-turbo").tokens == ("gpt", "3.5", "turbo")
     assert name("Llama 2 7B").key != name("Llama 27B").key
+
+
+@pytest.mark.parametrize("text,bare,head_type", [
+    ("ImageNet dataset", "ImageNet", "Dataset"), ("GLUE benchmark", "GLUE", "Dataset"),
+    ("NLP benchmarks", "NLP", "Dataset"), ("ODQA datasets", "ODQA", "Dataset"),
+    ("WMT14 corpus", "WMT14", "Dataset"), ("BabyLM Challenge", "BabyLM", "Dataset"),
+    ("FID scores", "FID", "Metric"), ("GLUE score", "GLUE", "Metric"),
+    ("LAE framework", "LAE", ""), ("LoRA modules", "LoRA", ""), ("NLU tasks", "NLU", ""),
+])
+def test_a_dropped_head_records_the_type_it_makes(text, bare, head_type):
+    nm = name(text)
+    assert nm.key == name(bare).key and nm.core == bare
+    assert nm.head_type == head_type
+    assert nm.with_head().key == nm.full_key != nm.key
+    assert nm.with_head().core == text and nm.with_head().head_type == ""
+
+
+def test_challenge_is_dropped_only_after_a_name():
+    # a challenge named after a disease is not the disease (bundled listings: DFUC)
+    assert name("Diabetic Foot Ulcer Challenge").key != name("Diabetic foot ulcers").key
+    assert name("Diabetic Foot Ulcer Challenge").head_type == ""
+    assert name("BabyLM Challenge").key == name("BabyLM").key
+
+
+@pytest.mark.parametrize("text,own_types,bare_types,kept", [
+    ("NLP benchmarks", {"Dataset": 1}, {"Task": 29, "Method": 31}, True),  # not the field
+    ("Open-QA benchmarks", {"Dataset": 1}, {"Task": 2}, True),
+    ("SurgeNetXL dataset", {"Dataset": 1}, {"Model": 4}, True),
+    ("GLUE score", {"Metric": 1}, {"Dataset": 8}, True),  # a metric reported on the benchmark
+    ("ImageNet dataset", {"Dataset": 3}, {"Dataset": 12, "Method": 1}, False),
+    ("FID scores", {"Metric": 2}, {"Metric": 4}, False),
+    ("GPT-3 dataset", {"Model": 1}, {"Model": 9}, False),  # the extractor read the model
+    ("C4 dataset", {"Dataset": 1}, {}, False),  # no bare mention: nothing to tell apart
+    ("LoRA modules", {"Method": 1}, {"Task": 3}, False),  # the head does not change the kind
+])
+def test_a_dataset_or_metric_head_is_kept_when_the_bare_name_is_another_type(
+        text, own_types, bare_types, kept):
+    assert keeps_head(name(text), own_types, bare_types) is kept

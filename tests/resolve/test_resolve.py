@@ -258,3 +258,56 @@ def test_head_stripping_does_not_depend_on_case():
     assert len(r.entities) == 1
     assert any(m.reason == "normalised-form" and m.decision == "merge" for m in r.merges)
 
+
+
+def _typed(text, rows):
+    """Mentions of ``rows`` (surface, type), each at its first place in ``text``."""
+    found, at = [], {}
+    for surface, etype in rows:
+        start = text.index(surface, at.get(surface, 0))
+        at[surface] = start + 1
+        found.append(Mention(start, start + len(surface), etype, surface, 0.9, "ner"))
+    return resolve([Paper("p", "T", text)], {"p": {"abstract": found}})
+
+
+def test_a_dataset_head_is_kept_when_the_bare_name_is_a_task():
+    text = "NLP is a field; NLP benchmarks and NLP datasets measure NLP progress."
+    r = _typed(text, [("NLP", "Task"), ("NLP benchmarks", "Dataset"),
+                      ("NLP datasets", "Dataset"), ("NLP", "Task")])
+    by_id = {e.id: e for e in r.entities}
+    assert by_id["task/nlp"].aliases == ["NLP"]
+    assert by_id["dataset/nlp-benchmark"].aliases == ["NLP benchmarks"]
+    assert by_id["dataset/nlp-dataset"].label == "NLP datasets"
+    apart = [m for m in r.merges if m.reason == "head-changes-type"]
+    assert [(m.a, m.b, m.decision) for m in apart] == [("NLP benchmarks", "NLP", "keep-apart"),
+                                                        ("NLP datasets", "NLP", "keep-apart")]
+
+
+@pytest.mark.parametrize("rows,entity", [
+    ([("ImageNet", "Dataset"), ("ImageNet dataset", "Dataset")], "dataset/imagenet"),
+    ([("FID", "Metric"), ("FID scores", "Metric")], "metric/fid"),
+    ([("LoRA", "Method"), ("LoRA modules", "Method")], "method/lora"),
+])
+def test_a_head_that_keeps_the_kind_is_dropped(rows, entity):
+    text = " and ".join(surface for surface, _ in rows) + "."
+    (found,) = _typed(text, rows).entities
+    assert found.id == entity and len(found.aliases) == 2
+
+
+def test_a_metric_named_after_a_dataset_is_not_the_dataset():
+    r = _typed("GLUE benchmark results: a GLUE score of 81.8 on GLUE.",
+               [("GLUE benchmark", "Dataset"), ("GLUE score", "Metric"), ("GLUE", "Dataset")])
+    assert sorted((e.id, tuple(e.aliases)) for e in r.entities) == [
+        ("dataset/glue", ("GLUE", "GLUE benchmark")), ("metric/glue-score", ("GLUE score",))]
+
+
+def test_a_challenge_named_after_a_disease_is_not_the_disease():
+    text = ("The Diabetic Foot Ulcer Challenge (DFUC) collects images of diabetic foot "
+            "ulcers; DFUC entries segment Diabetic foot ulcers.")
+    r = _typed(text, [("Diabetic Foot Ulcer Challenge", "Dataset"), ("DFUC", "Dataset"),
+                      ("diabetic foot ulcers", "Task"), ("Diabetic foot ulcers", "Task")])
+    by_id = {e.id: e for e in r.entities}
+    challenge = by_id["dataset/diabetic-foot-ulcer-challenge"]
+    assert challenge.aliases == ["DFUC", "Diabetic Foot Ulcer Challenge"]
+    assert by_id["task/diabetic-foot-ulcer"].aliases == ["Diabetic foot ulcers",
+                                                         "diabetic foot ulcers"]
