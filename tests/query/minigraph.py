@@ -8,8 +8,10 @@ The records live in ``fixtures/mini/*.jsonl`` (the directory contract of ``kg bu
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kg.model import Entity, Link, Merge, Paper, Result, Source
 
@@ -59,3 +61,19 @@ def mini_graph(directory: Path = MINI_DIR) -> MiniGraph:
         [Link(**row) for row in _rows(directory / "links.jsonl")],
         [Merge(**row) for row in _rows(directory / "merges.jsonl")],
     )
+
+
+#: The three ways every query test runs: Oxigraph over a written output directory (what
+#: ``kg query`` and ``kg serve`` use), Oxigraph in memory over the records (what
+#: ``KnowledgeGraph.sparql`` uses), and rdflib's engine over the rdflib Graph.
+TARGETS = ("directory", "records", "rdflib")
+
+
+def query_target(kind: str, make: Callable[[], MiniGraph], built: Path) -> Any:
+    """What ``kg.query.sparql`` is given for ``kind`` (one of :data:`TARGETS`): ``built``
+    (a directory ``write_rdf`` wrote ``make()`` into), the records, or their rdflib Graph."""
+    from kg.graph.rdf import to_rdf
+
+    if kind == "directory":
+        return built
+    return make() if kind == "records" else to_rdf(make())

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from kg.graph.namespace import KG
-from kg.graph.rdf import entity_iri, paper_iri, to_rdf, write_rdf
+from kg.graph.rdf import entity_iri, paper_iri, write_rdf
 from kg.query import ready_queries, sparql
-from tests.query.minigraph import mini_graph
+from tests.query.minigraph import TARGETS, mini_graph, query_target
 
 ROOT = Path(__file__).resolve().parents[2]
 P1, P2 = paper_iri("arxiv:2401.00001"), paper_iri("arxiv:2401.00002")
@@ -38,10 +38,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture(params=["directory", "records", "rdflib"])
+@pytest.fixture(params=TARGETS)
 def target(request: pytest.FixtureRequest, built: Path) -> Any:
-    return {"directory": built, "records": mini_graph(),
-            "rdflib": to_rdf(mini_graph())}[request.param]
+    return query_target(request.param, mini_graph, built)
 
 
 def run(target: Any, name: str, **bindings: Any) -> list[tuple]:

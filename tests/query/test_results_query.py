@@ -17,7 +17,7 @@ from kg.graph.rdf import entity_iri, paper_iri, result_iri, to_rdf, write_rdf
 from kg.model import Result
 from kg.query import ready_queries, sparql
 from kg.resolve.results import find_results
-from tests.query.minigraph import MiniGraph, mini_graph
+from tests.query.minigraph import TARGETS, MiniGraph, mini_graph, query_target
 
 P3 = 'title:a "quoted" <title> #1'
 
@@ -52,10 +52,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture(params=["directory", "records", "rdflib"])
+@pytest.fixture(params=TARGETS)
 def target(request: pytest.FixtureRequest, built: Path) -> Any:
-    return {"directory": built, "records": _with_results(),
-            "rdflib": to_rdf(_with_results())}[request.param]
+    return query_target(request.param, _with_results, built)
 
 
 def test_results_on_a_dataset(target: Any) -> None:

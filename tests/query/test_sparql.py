@@ -17,7 +17,7 @@ from kg.graph.rdf import entity_iri, paper_iri, to_rdf, write_rdf
 from kg.graph.store import CACHE_DIR, directory_store
 from kg.query import Rows, run_cli_query, sparql
 from kg.query.command import parse_binding
-from tests.query.minigraph import mini_graph
+from tests.query.minigraph import TARGETS, mini_graph, query_target
 
 LABEL_QUERY = "SELECT ?e ?label WHERE { ?e skos:prefLabel ?label }"
 
@@ -30,10 +30,9 @@ def built(tmp_path: Path) -> Path:
     return out
 
 
-@pytest.fixture(params=["directory", "records", "rdflib"])
+@pytest.fixture(params=TARGETS)
 def target(request: pytest.FixtureRequest, built: Path) -> Any:
-    return {"directory": built, "records": mini_graph(),
-            "rdflib": to_rdf(mini_graph())}[request.param]
+    return query_target(request.param, mini_graph, built)
 
 
 def test_bindings_are_values_not_query_text(target: Any) -> None:
