@@ -1,17 +1,19 @@
 """Reported results: "MR-MAE achieves 85.8% top-1 accuracy on ImageNet-1K" → a Result.
 
-A result is a number next to a Metric link of the same sentence of an abstract: the number
-before the metric ("85.8% top-1 accuracy", "a 3.5 FID") or after it ("an FID of 3.5",
-"accuracy reaches 85.8%", "(BLEU 28.4)"). Its dataset is the nearest Dataset link of the
-sentence (after the number first: "... on ImageNet-1K"); its entity is the first Model or
-Method link of the sentence when that comes before the number ("MR-MAE ... achieves"), or,
-in a sentence whose subject is the paper ("We ...", "Our model ..."), the one Model or
-Method the paper proposes.
+A result is a number next to a Metric mention of the same sentence of an abstract: the
+number before the metric ("85.8% top-1 accuracy", "a 3.5 FID") or after it ("an FID of
+3.5", "accuracy reaches 85.8%", "(BLEU 28.4)", the second number of "accuracy from 60.3%
+to 73.2%"). Its dataset is the nearest Dataset mention of the sentence (after the number
+first: "... on ImageNet-1K"); its entity the nearest Model (or name-like Method, or one the
+paper proposes) before the number with no comparison between them ("MR-MAE ...
+achieves"), or, in a sentence about the paper's own work ("We ...", "Our model ..."), the
+one Model or Method the paper proposes.
 
 Precision first: a number stated as a change ("by 2.1%", "+0.3%", "a gain of 4 points",
-"2x faster", "from 60.3% to 73.2%", "50% less") is not a result, nor a number inside a
-mention ("GPT-4", "ImageNet-1K"), nor any number of a sentence that pairs values by
-position ("respectively"). The patterns are data: ``data/results.json``.
+"2x faster", "50% less", the first number of "from 60.3% to 73.2%") is not a result, nor a
+number inside a mention ("GPT-4", "ImageNet-1K"); in a sentence that pairs values by
+position ("..., respectively") a result keeps its metric but names no dataset or entity.
+The patterns are data: ``data/results.json``.
 
 >>> text = "MR-MAE achieves 85.8% top-1 accuracy on ImageNet-1K, up by +2.2%."
 >>> spans = [(0, 6, "mr-mae"), (22, 36, "top-1-accuracy"), (40, 51, "imagenet")]
@@ -57,11 +59,13 @@ class _Span(NamedTuple):
 class _Patterns:
     value_then_metric: re.Pattern[str]
     metric_then_value: re.Pattern[str]
+    metric_from_to: re.Pattern[str]
     change_before: re.Pattern[str]
     change_after: re.Pattern[str]
     skip_sentence: re.Pattern[str]
     subject_words: re.Pattern[str]
     comparison: re.Pattern[str]
+    compared: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -100,8 +104,9 @@ def find_results(paper: str, abstract: str, spans: Sequence[tuple[int, int, str]
         sentence = abstract[s_start:s_end]
         inside = [sp for sp in own if s_start <= sp.start and sp.end <= s_end]
         metrics = [sp for sp in inside if types[sp.entity] == "Metric"]
-        if not metrics or pat.skip_sentence.search(sentence):
+        if not metrics:
             continue
+        by_position = bool(pat.skip_sentence.search(sentence))  # "..., respectively"
         taken: set[int] = set()
         for match in _NUMBER.finditer(abstract, s_start, s_end):
             start, end = match.start(), match.end()
@@ -110,28 +115,35 @@ def find_results(paper: str, abstract: str, spans: Sequence[tuple[int, int, str]
             if pat.change_before.search(abstract[s_start:start]) or \
                     pat.change_after.match(abstract[end:s_end]):
                 continue
-            metric = _metric_next_to(abstract, start, end, metrics, taken, match.group(2))
+            metric = _metric_next_to(abstract, start, end, metrics, taken, match.group(2),
+                                     by_position)
             value = _decimal(match.group(1))
             if metric is None or value is None:
                 continue
             taken.add(metric.start)
-            datasets = [sp for sp in inside if types[sp.entity] == "Dataset"]
-            out.append(Result(
-                paper, metric.entity, value, abstract[start:end], "abstract", start, end,
-                sentence, _nearest(datasets, end),
-                _subject(abstract, inside, types, start, sentence, subjects), SOURCE, version))
+            dataset = entity = None
+            if not by_position:
+                dataset = _nearest([sp for sp in inside if types[sp.entity] == "Dataset"], end)
+                entity = _subject(abstract, inside, types, start, sentence, subjects)
+            out.append(Result(paper, metric.entity, value, abstract[start:end], "abstract",
+                              start, end, sentence, dataset, entity, SOURCE, version))
     return out
 
 
 def _metric_next_to(text: str, start: int, end: int, metrics: Sequence[_Span],
-                    taken: set[int], percent: str | None) -> _Span | None:
+                    taken: set[int], percent: str | None, by_position: bool) -> _Span | None:
     """The Metric mention right after the number ("85.8% accuracy") or right before it
     ("accuracy of 85.8%"), by the patterns; one number per metric mention. A whole number
-    before a plural ("200 trainable parameters") counts things: not a score."""
+    before a plural ("200 trainable parameters") counts things: not a score. In a sentence
+    that pairs by position, only a metric right after the number counts from the left
+    ("70.6 and 17.04 for IS and FID, respectively": 17.04 is not the IS)."""
     pat = patterns()
     for sp in sorted(metrics):
         if sp.start >= end and sp.start not in taken:
-            if pat.value_then_metric.match(text[end:sp.start]):
+            gap = text[end:sp.start]
+            if by_position and gap.strip() not in ("", "%"):
+                break
+            if pat.value_then_metric.match(gap):
                 if percent is None and "." not in text[start:end] and \
                         text[sp.start:sp.end].endswith("s"):
                     return None
@@ -140,7 +152,8 @@ def _metric_next_to(text: str, start: int, end: int, metrics: Sequence[_Span],
                 return sp
             break
     before = [sp for sp in metrics if sp.end <= start and sp.start not in taken
-              and pat.metric_then_value.match(text[sp.end:start])]
+              and (pat.metric_then_value.match(text[sp.end:start])
+                   or pat.metric_from_to.match(text[sp.end:start]))]
     return max(before, key=lambda sp: sp.end) if before else None
 
 
@@ -166,7 +179,10 @@ def _subject(text: str, inside: Sequence[_Span], types: Mapping[str, str], posit
             sp.entity in proposed or _NAME_LIKE.search(text[sp.start:sp.end]))))]
     if named:
         nearest = named[-1]
-        return None if pat.comparison.search(text[nearest.end:position]) else nearest.entity
+        if pat.compared.search(text[:nearest.start]) or \
+                pat.comparison.search(text[nearest.end:position]):
+            return None  # "beats iGPT-L on accuracy from 60.3% to 73.2%": not iGPT-L's
+        return nearest.entity
     if len(proposed) == 1 and pat.subject_words.match(sentence):
         return proposed[0]
     return None

@@ -50,7 +50,6 @@ def test_scores_next_to_a_metric_are_results(text: str, expected: list[tuple]) -
     "ViT-X beats BERT by +0.3% accuracy.",
     "ViT-X is 2x faster at the same accuracy.",
     "LoRA lifts accuracy from 60.3% on ImageNet.",
-    "ViT-X and BERT reach 80% and 90% accuracy, respectively.",  # pairs by position
     "We tune only 200 trainable parameters.",                    # counts things
     "ViT-X uses 50% less data at equal accuracy.",
     "Accuracy improves 9.3 BLEU over BERT.",
@@ -59,6 +58,32 @@ def test_scores_next_to_a_metric_are_results(text: str, expected: list[tuple]) -
 ])
 def test_changes_counts_and_lists_are_not_results(text: str) -> None:
     assert results(text) == []
+
+
+def test_a_sentence_pairing_by_position_names_no_dataset_or_entity() -> None:
+    text = "ViT-X and BERT reach 80% and 90% accuracy on ImageNet and SST-2, respectively."
+    assert results(text) == [("90%", "90", "acc", None, None)]
+
+
+def test_values_before_a_list_of_metrics_pair_by_position_only() -> None:
+    text = ("We reach an IS of 175.1 and FID of 4.17, while BERT obtains 70.6 and 17.04 for "
+            "IS and FID, respectively.")
+    NAMES["IS"], TYPES["is"] = "is", "Metric"
+    try:
+        assert [r[:3] for r in results(text)] == [("175.1", "175.1", "is"),
+                                                  ("4.17", "4.17", "fid")]
+    finally:
+        del NAMES["IS"], TYPES["is"]
+
+
+def test_a_model_named_as_compared_is_not_the_subject() -> None:
+    text = "ViT-X beats BERT on accuracy from 60.3% to 73.2%."
+    assert results(text) == [("73.2%", "73.2", "acc", None, None)]
+
+
+def test_the_second_number_of_from_to_is_the_result() -> None:
+    text = "LoRA lifts the accuracy of BERT from 60.3% to 73.2% on SST-2."
+    assert results(text) == [("73.2%", "73.2", "acc", "sst2", "bert")]
 
 
 def test_a_number_inside_a_name_is_not_a_value() -> None:
