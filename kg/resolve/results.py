@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -45,6 +46,9 @@ _NUMBER = re.compile(r"(?<![\w.\-/^])(\d+(?:\.\d+)?)(\s?%)?(?![\w]|\.\d|[-/^])")
 #: A name rather than a phrase: a capital after the first letter, or a digit ("MR-MAE base",
 #: "ResNet", "T5"; not "Five-fold cross validation").
 _NAME_LIKE = re.compile(r"^.+?[A-Z0-9]")
+#: A "sentence" longer than this is not prose (a table, markup, a run-on list) and is not
+#: read for results; the bound also keeps the work per sentence small.
+MAX_SENTENCE_CHARS = 1000
 #: Entity types a result can be "of".
 _SUBJECT_TYPES = ("Model", "Method")
 
@@ -98,11 +102,15 @@ def find_results(paper: str, abstract: str, spans: Sequence[tuple[int, int, str]
     own = sorted(_Span(*sp) for sp in spans if sp[2] in types)
     if not own or not abstract:
         return []
+    starts = [sp.start for sp in own]
     subjects = [e for e in dict.fromkeys(proposed) if types.get(e) in _SUBJECT_TYPES]
     out: list[Result] = []
     for s_start, s_end in sentences(abstract):
+        if s_end - s_start > MAX_SENTENCE_CHARS:
+            continue  # not prose (a table, markup, a run-on list): nothing reads as a score
         sentence = abstract[s_start:s_end]
-        inside = [sp for sp in own if s_start <= sp.start and sp.end <= s_end]
+        inside = [sp for sp in own[bisect_left(starts, s_start):bisect_left(starts, s_end)]
+                  if sp.end <= s_end]
         metrics = [sp for sp in inside if types[sp.entity] == "Metric"]
         if not metrics:
             continue
@@ -179,7 +187,7 @@ def _subject(text: str, inside: Sequence[_Span], types: Mapping[str, str], posit
             sp.entity in proposed or _NAME_LIKE.search(text[sp.start:sp.end]))))]
     if named:
         nearest = named[-1]
-        if pat.compared.search(text[:nearest.start]) or \
+        if pat.compared.search(text[max(0, nearest.start - 40):nearest.start]) or \
                 pat.comparison.search(text[nearest.end:position]):
             return None  # "beats iGPT-L on accuracy from 60.3% to 73.2%": not iGPT-L's
         return nearest.entity

@@ -121,3 +121,21 @@ def test_resolution_finds_results_from_every_mention_not_only_linked_ones() -> N
     assert got == [("82.6%", ids["ImageNet"], ids["ViT-X"], "82.6%"),
                    ("84.5%", ids["COCO"], ids["ViT-X"], "84.5%")]
     assert len([lk for lk in resolution.links if lk.entity == ids["accuracy"]]) == 1
+
+
+def test_a_megabyte_of_text_is_read_sentence_by_sentence() -> None:
+    sentence = "ViT-X reaches 85.3% accuracy on ImageNet and 0.92 F1 with 1,024 tokens. "
+    n = 1_000_000 // len(sentence)
+    one = spans(sentence)
+    many = [(s + i * len(sentence), e + i * len(sentence), k) for i in range(n)
+            for s, e, k in one]
+
+    def found(text: str) -> list[tuple]:
+        return [(r.value_text, r.metric, r.dataset, r.entity)
+                for r in find_results("p", text, many, TYPES)]
+
+    got = found(sentence * n)
+    assert len(got) == 2 * n
+    assert set(got) == {("85.3%", "acc", "imagenet", "vit"), ("0.92", "f1", "imagenet", "vit")}
+    # a "sentence" of 1 MB (markup, a table) is not prose: nothing in it reads as a score
+    assert found((sentence * n).replace(". ", "; ")) == []
