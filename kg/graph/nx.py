@@ -276,7 +276,9 @@ class KnowledgeGraph:
     # NetworkX ----------------------------------------------------------------------------
     def to_networkx(self) -> nx.MultiDiGraph:
         """A ``MultiDiGraph``: paper and entity nodes (``kind``), paper→entity edges keyed
-        by role with their evidence, and entity→entity ``variant-of`` edges.
+        by role with their evidence, and entity→entity ``variant-of`` edges. A paper that
+        reports scores has a ``results`` attribute: ``[{"metric", "value", "value_text",
+        "dataset", "entity"}]`` (entity ids).
 
         The graph is built once and cached; copy it before changing it.
         """
@@ -296,10 +298,18 @@ class KnowledgeGraph:
 
     def _nodes(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """The nodes of :meth:`to_networkx` with their attributes, in order."""
+        results: dict[str, list[dict[str, Any]]] = {}
+        for r in self._results:
+            results.setdefault(r.paper, []).append(
+                {"metric": r.metric, "value": r.value, "value_text": r.value_text,
+                 "dataset": r.dataset, "entity": r.entity})
         for p in self._papers:
-            yield p.id, {"kind": "paper", "label": p.title, "title": p.title, "date": p.date,
-                         "org": p.org, "upvotes": p.upvotes, "authors": list(p.authors),
-                         "urls": list(p.urls)}
+            attrs = {"kind": "paper", "label": p.title, "title": p.title, "date": p.date,
+                     "org": p.org, "upvotes": p.upvotes, "authors": list(p.authors),
+                     "urls": list(p.urls)}
+            if p.id in results:
+                attrs["results"] = results[p.id]
+            yield p.id, attrs
         for e in self._entities:
             if e.id in self._paper_by_id:
                 raise GraphError(f"entity id {e.id!r} is also a paper id; ids must be unique")

@@ -36,9 +36,25 @@ def nasty_kg() -> KnowledgeGraph:
     return KnowledgeGraph(papers, mini.entities(), links, mini.merges())
 
 
-@pytest.mark.parametrize("which", ["fixture", "nasty"])
+def results_kg() -> KnowledgeGraph:
+    from tests.query.test_results_query import _with_results
+
+    mini = _with_results()
+    return KnowledgeGraph(mini.papers(), mini.entities(), mini.links(), mini.merges(),
+                          mini.results())
+
+
+def test_a_paper_node_carries_its_results() -> None:
+    g = results_kg().to_networkx()
+    [paper] = [n for n, d in g.nodes(data=True) if "results" in d]
+    assert g.nodes[paper]["results"] == [
+        {"metric": "metric:top-1 accuracy", "value": "90", "value_text": "90%",
+         "dataset": "dataset:imagenet", "entity": "model:vit-x"}]
+
+
+@pytest.mark.parametrize("which", ["fixture", "nasty", "results"])
 def test_streamed_graph_files_equal_networkx(which, graph, tmp_path):  # noqa: F811
-    kg = graph if which == "fixture" else nasty_kg()
+    kg = {"fixture": lambda: graph, "nasty": nasty_kg, "results": results_kg}[which]()
     (tmp_path / "nx").mkdir()
     (tmp_path / "ours").mkdir()
     networkx_files(kg, tmp_path / "nx")
