@@ -30,9 +30,10 @@ from kg.errors import GraphError
 CACHE_DIR = ".oxigraph"
 #: Bump when the layout of the cache changes, to force a rebuild.
 _CACHE_FORMAT = 1
-#: Pieces an on-disk store loads in parallel (measured on 2 cores), and the file size from
-#: which it splits.
-LOAD_PARTS = 2
+#: Pieces an on-disk store loads in parallel, and the file size from which it splits. On 2
+#: cores, 4 loading threads kept both busy while parsing (1M papers: 128-148 s), 2 threads
+#: used 1.6 cores (156 s), 8 cost more CPU (155 s); see README, "RDF and SPARQL figures".
+LOAD_PARTS = 4
 SPLIT_BYTES = 64 * 1024 * 1024
 
 
@@ -127,8 +128,8 @@ class GraphStore:
         ``graph.nt`` files kg writes with Oxigraph's own serialiser. An on-disk store loads
         a file of more than :data:`SPLIT_BYTES` as ``parts`` pieces cut at line ends (copied
         beside the store by the kernel, then deleted), one ``bulk_load`` thread each:
-        Oxigraph releases the GIL, and on a shared machine two loading threads got about
-        twice the CPU share of one (see README, "RDF and SPARQL figures").
+        Oxigraph releases the GIL, and several loading threads keep the cores busy while
+        they parse (one ``bulk_load`` used 1.6 of 2 cores; see :data:`LOAD_PARTS`).
         """
         import pyoxigraph as ox
 
