@@ -69,6 +69,14 @@ def mini_graph(directory: Path = MINI_DIR) -> MiniGraph:
 TARGETS = ("directory", "records", "rdflib")
 
 
+def built_dir(directory: Path, make: Callable[[], MiniGraph]) -> Path:
+    """``directory`` with the RDF files ``kg build`` writes for ``make()``."""
+    from kg.graph.rdf import write_rdf
+
+    write_rdf(make(), directory)
+    return directory
+
+
 def query_target(kind: str, make: Callable[[], MiniGraph], built: Path) -> Any:
     """What ``kg.query.sparql`` is given for ``kind`` (one of :data:`TARGETS`): ``built``
     (a directory ``write_rdf`` wrote ``make()`` into), the records, or their rdflib Graph."""

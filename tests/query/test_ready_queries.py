@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from kg.graph.namespace import KG
-from kg.graph.rdf import entity_iri, paper_iri, write_rdf
+from kg.graph.rdf import entity_iri, paper_iri
 from kg.query import ready_queries, sparql
-from tests.query.minigraph import TARGETS, mini_graph, query_target
+from tests.query.minigraph import TARGETS, built_dir, mini_graph, query_target
 
 ROOT = Path(__file__).resolve().parents[2]
 P1, P2 = paper_iri("arxiv:2401.00001"), paper_iri("arxiv:2401.00002")
@@ -33,9 +33,7 @@ def E(key: str) -> Any:  # noqa: N802 - reads like a constant in the tables belo
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("mini-out")
-    write_rdf(mini_graph(), out)
-    return out
+    return built_dir(tmp_path_factory.mktemp("mini-out"), mini_graph)
 
 
 @pytest.fixture(params=TARGETS)

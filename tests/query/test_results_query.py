@@ -13,11 +13,11 @@ from rdflib import RDF, Graph, Literal
 
 from kg.graph import KnowledgeGraph
 from kg.graph.namespace import KG, ontology_dir
-from kg.graph.rdf import entity_iri, paper_iri, result_iri, to_rdf, write_rdf
+from kg.graph.rdf import entity_iri, paper_iri, result_iri, to_rdf
 from kg.model import Result
 from kg.query import ready_queries, sparql
 from kg.resolve.results import find_results
-from tests.query.minigraph import TARGETS, MiniGraph, mini_graph, query_target
+from tests.query.minigraph import TARGETS, MiniGraph, built_dir, mini_graph, query_target
 
 P3 = 'title:a "quoted" <title> #1'
 
@@ -47,9 +47,7 @@ def test_the_fixture_result_is_the_one_the_abstract_states() -> None:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("results-out")
-    write_rdf(_with_results(), out)
-    return out
+    return built_dir(tmp_path_factory.mktemp("results-out"), _with_results)
 
 
 @pytest.fixture(params=TARGETS)
