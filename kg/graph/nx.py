@@ -70,6 +70,11 @@ class KnowledgeGraph:
         self._links = list(links)
         self._merges = list(merges)
         self._results = list(results)
+        self._results_of: dict[str, list[dict[str, Any]]] = {}  # a paper node's attribute
+        for r in self._results:
+            self._results_of.setdefault(r.paper, []).append(
+                {"metric": r.metric, "value": r.value, "value_text": r.value_text,
+                 "dataset": r.dataset, "entity": r.entity})
         self._paper_by_id = {p.id: p for p in self._papers}
         self._entity_by_id = {e.id: e for e in self._entities}
         self._by_alias: dict[str, str] = {}
@@ -298,11 +303,7 @@ class KnowledgeGraph:
 
     def _nodes(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """The nodes of :meth:`to_networkx` with their attributes, in order."""
-        results: dict[str, list[dict[str, Any]]] = {}
-        for r in self._results:
-            results.setdefault(r.paper, []).append(
-                {"metric": r.metric, "value": r.value, "value_text": r.value_text,
-                 "dataset": r.dataset, "entity": r.entity})
+        results = self._results_of
         for p in self._papers:
             attrs = {"kind": "paper", "label": p.title, "title": p.title, "date": p.date,
                      "org": p.org, "upvotes": p.upvotes, "authors": list(p.authors),

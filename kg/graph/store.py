@@ -152,27 +152,18 @@ class GraphStore:
     def _bulk_load(self, files: list[Path], lenient: bool) -> None:
         """``Store.bulk_load`` of each file, in one thread per file; the first error is
         raised once every thread has stopped."""
-        import threading
+        from concurrent.futures import ThreadPoolExecutor
 
         import pyoxigraph as ox
 
-        errors: list[BaseException] = []
-
         def load(path: Path) -> None:
-            try:
-                self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES,
-                                     to_graph=ox.DefaultGraph(), lenient=lenient)
-            except BaseException as err:  # re-raised in the calling thread
-                errors.append(err)
+            self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES,
+                                 to_graph=ox.DefaultGraph(), lenient=lenient)
 
-        threads = [threading.Thread(target=load, args=(f,), name=f"kg-load-{i}")
-                   for i, f in enumerate(files)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        if errors:
-            raise errors[0]
+        with ThreadPoolExecutor(len(files), thread_name_prefix="kg-load") as pool:
+            futures = [pool.submit(load, f) for f in files]
+        for future in futures:  # every thread has stopped: the pool waited for them
+            future.result()
         self.store.flush()
 
     def add_triples(self, triples: Any) -> None:

@@ -114,6 +114,7 @@ def find_results(paper: str, abstract: str, spans: Sequence[tuple[int, int, str]
         metrics = [sp for sp in inside if types[sp.entity] == "Metric"]
         if not metrics:
             continue
+        datasets = [sp for sp in inside if types[sp.entity] == "Dataset"]
         by_position = bool(pat.skip_sentence.search(sentence))  # "..., respectively"
         taken: set[int] = set()
         for match in _NUMBER.finditer(abstract, s_start, s_end):
@@ -131,7 +132,7 @@ def find_results(paper: str, abstract: str, spans: Sequence[tuple[int, int, str]
             taken.add(metric.start)
             dataset = entity = None
             if not by_position:
-                dataset = _nearest([sp for sp in inside if types[sp.entity] == "Dataset"], end)
+                dataset = _nearest(datasets, end)
                 entity = _subject(abstract, inside, types, start, sentence, subjects)
             out.append(Result(paper, metric.entity, value, abstract[start:end], "abstract",
                               start, end, sentence, dataset, entity, SOURCE, version))
