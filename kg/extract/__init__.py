@@ -62,18 +62,23 @@ def _defuse(text: str) -> str:
 
 def _run(nlp: Any, texts: list[str], batch_size: int) -> list[list[Mention]]:
     """Mentions of each of ``texts``; long texts are cut into pieces and put back together."""
+    from threadpoolctl import threadpool_limits
+
     from kg.extract.arbiter import MENTIONS_KEY
 
     pieces = [(i, off, piece) for i, t in enumerate(texts) if t.strip()
               for off, piece in _pieces(t)]
     out: list[list[Mention]] = [[] for _ in texts]
-    docs = nlp.pipe((_defuse(p) for _, _, p in pieces), batch_size=batch_size)
-    for (i, off, piece), doc in zip(pieces, docs):
-        out[i].extend(
-            Mention(s.start_char + off, s.end_char + off, s.label_,
-                    piece[s.start_char:s.end_char], float(s._.kg_score), s._.kg_source,
-                    s._.kg_role)
-            for s in doc.spans[MENTIONS_KEY])
+    # one BLAS thread: the network's products are small, a second thread only spins, and
+    # parallel builds already run one process per core
+    with threadpool_limits(limits=1, user_api="blas"):
+        docs = nlp.pipe((_defuse(p) for _, _, p in pieces), batch_size=batch_size)
+        for (i, off, piece), doc in zip(pieces, docs):
+            out[i].extend(
+                Mention(s.start_char + off, s.end_char + off, s.label_,
+                        piece[s.start_char:s.end_char], float(s._.kg_score), s._.kg_source,
+                        s._.kg_role)
+                for s in doc.spans[MENTIONS_KEY])
     return out
 
 

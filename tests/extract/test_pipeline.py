@@ -109,3 +109,36 @@ def test_gazetteer_name_extends_a_shorter_ner_metric() -> None:
     assert "top-1 accuracy" in found and found["top-1 accuracy"]["type"] == "Metric"
     assert "accuracy" not in found
     assert found["ImageNet-1K"]["type"] == "Dataset"
+
+
+def test_network_multiplies_with_numpy_and_leaves_thincs_default() -> None:
+    from thinc.api import get_current_ops
+
+    from kg.extract.pipeline import default_pipeline
+
+    nlp = default_pipeline()
+    layers = [node for name in ("tok2vec", "ner") for node in nlp.get_pipe(name).model.walk()]
+    assert layers and not any(node.ops.use_blis for node in layers)
+    assert getattr(get_current_ops(), "use_blis", True)  # other models in the process: as before
+
+
+def test_extraction_holds_blas_to_one_thread() -> None:
+    from spacy.language import Language
+    from threadpoolctl import threadpool_info
+
+    from kg.extract.pipeline import default_pipeline
+
+    seen: list[int] = []
+
+    def spy(doc):  # runs inside nlp.pipe, between the NER and the rules
+        seen.extend(lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas")
+        return doc
+
+    Language.component("kg_test_blas_spy", func=spy)
+    nlp = default_pipeline()
+    nlp.add_pipe("kg_test_blas_spy", after="ner")
+    try:
+        extract(["We fine-tune BERT on SQuAD."])
+    finally:
+        nlp.remove_pipe("kg_test_blas_spy")
+    assert seen and set(seen) == {1}
