@@ -8,6 +8,7 @@ from a :class:`kg.graph.KnowledgeGraph` or from hand-made lists alike.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -20,6 +21,9 @@ from kg.view.layout import positions
 #: The side panel of an entity lists its most recent papers, this many (the page holds no
 #: more: at 100k papers an entity named by tens of thousands would weigh hundreds of MB).
 PANEL_PAPERS = 100
+#: The side panel of an entity lists at most this many of the results naming it (each row
+#: repeats a paper title; a metric such as accuracy can be named by thousands of results).
+PANEL_RESULTS = 50
 #: The node type of papers (entities carry one of ``ENTITY_TYPES``).
 PAPER = "Paper"
 
@@ -44,9 +48,10 @@ def styles() -> dict[str, dict[str, str]]:
 class Records:
     """Papers, entities and links indexed for the views.
 
-    ``neighbours`` maps every node id to ``{neighbour id: role}`` and ``links_of`` every
-    paper id to its links; links naming an unknown paper or entity are ignored (they
-    cannot be drawn).
+    ``neighbours`` maps every node id to ``{neighbour id: role}``, ``links_of`` every
+    paper id to its links, ``results_of`` every paper id to its results and
+    ``results_naming`` every entity id to the results naming it as metric, dataset or
+    entity; links naming an unknown paper or entity are ignored (they cannot be drawn).
     """
 
     papers: dict[str, Paper]
@@ -55,6 +60,7 @@ class Records:
     neighbours: dict[str, dict[str, str]] = field(default_factory=dict)
     links_of: dict[str, list[Link]] = field(default_factory=dict)
     results_of: dict[str, list[Result]] = field(default_factory=dict)
+    results_naming: dict[str, list[Result]] = field(default_factory=dict)
     _rank: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -67,6 +73,9 @@ class Records:
         for result in results:
             if result.paper in rec.papers and result.metric in rec.entities:
                 rec.results_of.setdefault(result.paper, []).append(result)
+                for eid in dict.fromkeys((result.metric, result.dataset, result.entity)):
+                    if eid is not None and eid in rec.entities:
+                        rec.results_naming.setdefault(eid, []).append(result)
         nb: dict[str, dict[str, str]] = {i: {} for i in [*rec.papers, *rec.entities]}
         for link in links:
             if link.paper not in rec.papers or link.entity not in rec.entities:
@@ -215,9 +224,11 @@ def details(rec: Records, nodes: Iterable[str]) -> dict[str, dict[str, Any]]:
 
     A paper gives its title, date, org, URLs, abstract, the evidence spans to highlight
     (``marks``: ``[start, end, type]`` per text field), its entities and the scores it
-    reports (``results``). An entity gives
-    its label, aliases, its number of papers (``count``) and the ``PANEL_PAPERS`` most recent
-    ones, each with the evidence sentence and the span of the mention in it.
+    reports (``results``). An entity gives its label, aliases, its number of papers
+    (``count``) and the ``PANEL_PAPERS`` most recent ones, each with the evidence sentence
+    and the span of the mention in it, and, when results name it, their number
+    (``result_count``) and the first ``PANEL_RESULTS`` of them (``results``, rows of
+    :func:`_result_row` with the paper, in the order of :func:`_entity_results`).
     """
     evidence: dict[tuple[str, str], Link] = {}
     wanted = set(nodes)
@@ -261,15 +272,47 @@ def _paper_details(rec: Records, paper: Paper) -> dict[str, Any]:
     }
 
 
-def _result_row(rec: Records, result: Result) -> list[Any]:
+def _result_row(rec: Records, result: Result, *, paper: bool = False) -> list[Any]:
     """``[value as written, metric, dataset, entity]``, each entity as ``[id, label, type]``
-    or null."""
+    or null; with ``paper``, a fifth item ``[paper id, title, "Paper"]``."""
     def node(eid: str | None) -> list[str] | None:
         if eid is None or eid not in rec.entities:
             return None
         return [eid, rec.entities[eid].label, rec.entities[eid].type]
 
-    return [result.value_text, node(result.metric), node(result.dataset), node(result.entity)]
+    row = [result.value_text, node(result.metric), node(result.dataset), node(result.entity)]
+    if paper:
+        row.append([result.paper, rec.papers[result.paper].title, PAPER])
+    return row
+
+
+def _entity_results(rec: Records, entity: Entity) -> list[Result]:
+    """The results naming ``entity``, grouped by metric and dataset: the largest groups
+    first (so a capped list keeps the scores that compare), then by metric and dataset
+    label; in a group the highest value first, then by paper title."""
+    results = rec.results_naming.get(entity.id, [])
+    sizes: dict[tuple[str, str | None], int] = {}
+    for r in results:
+        sizes[r.metric, r.dataset] = sizes.get((r.metric, r.dataset), 0) + 1
+
+    def label(eid: str | None) -> str:
+        return rec.entities[eid].label.lower() if eid is not None and eid in rec.entities else ""
+
+    def key(r: Result) -> tuple[Any, ...]:
+        return (-sizes[r.metric, r.dataset], label(r.metric), r.metric,
+                r.dataset is None, label(r.dataset), r.dataset or "",  # no dataset last
+                -_number(r.value), rec.papers[r.paper].title.lower(), r.paper, r.start)
+
+    return sorted(results, key=key)
+
+
+def _number(value: str) -> float:
+    """``value`` as a float; a value that is not a number sorts last."""
+    try:
+        number = float(value)
+    except ValueError:
+        return -math.inf
+    return number if math.isfinite(number) else -math.inf
 
 
 def _entity_details(rec: Records, entity: Entity,
@@ -285,13 +328,18 @@ def _entity_details(rec: Records, entity: Entity,
             span = _span(sentence, -1, -1, link.text)
         papers.append([paper_id, rec.papers[paper_id].title, rec.neighbours[entity.id][paper_id],
                        sentence, *(span or (-1, -1))])
-    return {
+    out: dict[str, Any] = {
         "type": entity.type,
         "title": entity.label,
         "aliases": [a for a in entity.aliases if a != entity.label],
         "links": papers,
         "count": len(ids),
     }
+    results = _entity_results(rec, entity)
+    if results:  # most entities name no result: no empty keys in the page
+        out["results"] = [_result_row(rec, r, paper=True) for r in results[:PANEL_RESULTS]]
+        out["result_count"] = len(results)
+    return out
 
 
 def _span(text: str, start: int, end: int, mention: str) -> tuple[int, int] | None:

@@ -183,6 +183,40 @@ def test_a_paper_panel_lists_its_reported_results(watched: Watched, site: Path) 
     watched.assert_clean()
 
 
+def test_an_entity_panel_lists_the_results_naming_it(watched: Watched, site: Path) -> None:
+    page = watched.open((site / "graph.html").as_uri())
+    page.fill("#search", "accuracy")
+    page.press("#search", "Enter")
+    page.wait_for_selector("#panel:not([hidden])")
+    assert page.inner_text("#panel-title") == "accuracy"
+    assert "Results (4)" in page.inner_text("#panel")
+    rows = page.locator("#panel ul.results > li").all_inner_texts()
+    assert [row.split(" ")[0] for row in rows] == ["86.4%", "61.2%", "92.0%", "90.4%"]
+    # each row names the metric, dataset, entity and paper, the same look as a paper's
+    assert rows[2].startswith("92.0% ★ accuracy on ▲ GSM8K · ◆ GPT-4 — ■ Chain-of-thought")
+    # a paper title made of markup stays text
+    assert "<img src=x onerror=alert(1)>" in rows[0]
+    assert page.evaluate("document.querySelectorAll('#panel img').length") == 0
+    assert page.locator("#panel ul.results .value").count() == 4
+    # the paper of a result is a node of the page: clicking it opens its panel
+    page.locator("#panel ul.results").get_by_role(
+        "button", name="Chain-of-thought prompting revisited").click()
+    assert page.inner_text("#panel-title") == "Chain-of-thought prompting revisited"
+    assert page.evaluate("window.kgView.network.getSelectedNodes()") == ["p6"]
+    # and its entity opens the model's panel, with the model's two results
+    page.locator("#panel ul.results").get_by_role("button", name="GPT-4").click()
+    assert page.inner_text("#panel-title") == "GPT-4"
+    assert "Results (2)" in page.inner_text("#panel")
+    assert page.locator("#panel ul.results > li").count() == 2
+    shot(page, "fixture-entity-results.png")
+    # an entity no result names has no Results section
+    page.fill("#search", "question answering")
+    page.press("#search", "Enter")
+    assert page.inner_text("#panel-title") == "question answering"
+    assert "Results" not in page.inner_text("#panel")
+    watched.assert_clean()
+
+
 @pytest.mark.parametrize("query,title,node", [
     ("<script>", "<script>alert(1)</script>", "p2"),
     ("<img", "<img src=x onerror=alert(1)>", "p3"),
@@ -297,4 +331,29 @@ def test_a_busy_entity_panel_lists_its_newest_hundred_papers(
     assert f"Papers ({count})" in page.inner_text("#panel")
     assert page.locator("#panel ul.links > li").count() == model.PANEL_PAPERS + 1
     assert f"… and {count - model.PANEL_PAPERS} more" in page.inner_text("#panel")
+    watched.assert_clean()
+
+
+def test_a_busy_metric_panel_caps_its_results(watched: Watched, tmp_path: Path) -> None:
+    from kg.model import Result
+    from kg.view import model
+
+    from .conftest import FixtureGraph
+
+    g = synthetic_graph(120, 20)
+    metric = next(e for e in g.entities() if e.type == "Metric")
+    results = [Result(paper=p.id, metric=metric.id, value=str(i), value_text=f"{i}%",
+                      field="abstract", start=0, end=2, sentence="")
+               for i, p in enumerate(g.papers())]
+    write_html(FixtureGraph(g.papers(), g.entities(), g.links(), results), tmp_path)
+    page = watched.open((tmp_path / "html" / "graph.html").as_uri())
+    page.fill("#search", metric.label)
+    page.press("#search", "Enter")
+    page.wait_for_selector("#panel:not([hidden])")
+    assert page.inner_text("#panel-title") == metric.label
+    assert "Results (120)" in page.inner_text("#panel")
+    rows = page.locator("#panel ul.results > li")
+    assert rows.count() == model.PANEL_RESULTS + 1
+    assert rows.first.inner_text().startswith("119% ")
+    assert rows.last.inner_text() == f"… and {120 - model.PANEL_RESULTS} more"
     watched.assert_clean()

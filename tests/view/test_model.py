@@ -167,3 +167,48 @@ def test_an_entity_panel_holds_its_most_recent_papers_and_their_number() -> None
     assert dates == sorted(dates, reverse=True)
     newest = max(rec.papers[p].date for p in rec.neighbours[busiest])
     assert dates[0] == newest
+
+
+def test_an_entity_panel_lists_the_results_naming_it(graph: FixtureGraph) -> None:
+    rec = model.Records.from_graph(graph)
+    info = model.details(rec, ["x:acc", "mo:gpt4", "d:mmlu", "m:quicklora", "t:qa", "p5"])
+    acc = info["x:acc"]
+    assert acc["result_count"] == 4
+    # the largest metric-and-dataset group first (accuracy on MMLU), highest value first
+    assert [row[0] for row in acc["results"]] == ["86.4%", "61.2%", "92.0%", "90.4%"]
+    assert acc["results"][0] == [
+        "86.4%", ["x:acc", "accuracy", "Metric"], ["d:mmlu", "MMLU", "Dataset"],
+        ["mo:gpt4", "GPT-4", "Model"], ["p3", "<img src=x onerror=alert(1)>", "Paper"]]
+    # a model and a dataset list the results naming them, with the paper of each
+    assert [(row[0], row[4][0]) for row in info["mo:gpt4"]["results"]] == [
+        ("92.0%", "p6"), ("86.4%", "p3")]
+    assert [(row[0], row[3][0]) for row in info["d:mmlu"]["results"]] == [
+        ("86.4%", "mo:gpt4"), ("61.2%", "m:quicklora")]
+    assert info["m:quicklora"]["result_count"] == 1
+    # an entity no result names carries no results keys; a paper's rows name no paper
+    assert "results" not in info["t:qa"] and "result_count" not in info["t:qa"]
+    assert [len(row) for row in info["p5"]["results"]] == [4]
+
+
+def test_an_entity_panel_caps_its_results() -> None:
+    from kg.model import Result
+
+    g = synthetic_graph(200, 20)
+    metric = next(e.id for e in g.entities() if e.type == "Metric")
+    datasets = [e.id for e in g.entities() if e.type == "Dataset"][:2]
+    results = [Result(paper=p.id, metric=metric, value=f"{i % 97}.5", value_text=f"{i % 97}.5",
+                      field="abstract", start=0, end=4, sentence="",
+                      dataset=datasets[0] if i % 3 else datasets[1])
+               for i, p in enumerate(g.papers())]
+    rec = model.Records.from_lists(g.papers(), g.entities(), g.links(), results)
+    d = model.details(rec, [metric])[metric]
+    assert d["result_count"] == 200 > model.PANEL_RESULTS
+    assert len(d["results"]) == model.PANEL_RESULTS
+    # the bigger group (two thirds of the results) fills the capped list, best first
+    assert {row[2][0] for row in d["results"]} == {datasets[0]}
+    values = [float(row[0]) for row in d["results"]]
+    assert values == sorted(values, reverse=True) and values[0] == 96.5
+    # the other dataset's panel holds its own results only
+    other = model.details(rec, [datasets[1]])[datasets[1]]
+    assert other["result_count"] == 67
+    assert {row[2][0] for row in other["results"]} == {datasets[1]}

@@ -188,6 +188,35 @@
     dimmed = false;
   }
 
+  // Reported scores, in a paper's panel and in that of an entity they name:
+  // "90.4% ◇ top-1 accuracy on ◆ ImageNet · ● ViT-22B", and in an entity's panel
+  // " — ■ <paper title>" (row[4]); count is the number before the cap.
+  function resultsSection(rows, count) {
+    if (!count) return;
+    panelBody.appendChild(el("h3", "Results (" + count + ")"));
+    var rl = el("ul", null, "results");
+    rows.forEach(function (row) {
+      var li = el("li");
+      li.appendChild(el("span", row[0] + " ", "value"));
+      li.appendChild(nodeButton(row[1][0], row[1][1], row[1][2]));
+      if (row[2]) {
+        li.appendChild(el("span", " on "));
+        li.appendChild(nodeButton(row[2][0], row[2][1], row[2][2]));
+      }
+      if (row[3]) {
+        li.appendChild(el("span", " · "));
+        li.appendChild(nodeButton(row[3][0], row[3][1], row[3][2]));
+      }
+      if (row[4]) {
+        li.appendChild(el("span", " — "));
+        li.appendChild(nodeButton(row[4][0], row[4][1], row[4][2]));
+      }
+      rl.appendChild(li);
+    });
+    if (count > rows.length) rl.appendChild(el("li", "… and " + (count - rows.length) + " more"));
+    panelBody.appendChild(rl);
+  }
+
   function showPanel(id) {
     var d = info.get(id);
     if (!d) return;
@@ -230,32 +259,13 @@
         list.appendChild(li);
       });
       panelBody.appendChild(list);
-      // reported scores: "90.4% ◇ top-1 accuracy on ◆ ImageNet · ● ViT-22B"
-      var results = d.results || [];
-      if (results.length) {
-        panelBody.appendChild(el("h3", "Results (" + results.length + ")"));
-        var rl = el("ul", null, "results");
-        results.forEach(function (row) {
-          var li = el("li");
-          li.appendChild(el("span", row[0] + " ", "value"));
-          li.appendChild(nodeButton(row[1][0], row[1][1], row[1][2]));
-          if (row[2]) {
-            li.appendChild(el("span", " on "));
-            li.appendChild(nodeButton(row[2][0], row[2][1], row[2][2]));
-          }
-          if (row[3]) {
-            li.appendChild(el("span", " · "));
-            li.appendChild(nodeButton(row[3][0], row[3][1], row[3][2]));
-          }
-          rl.appendChild(li);
-        });
-        panelBody.appendChild(rl);
-      }
+      resultsSection(d.results || [], (d.results || []).length);
     } else {
       if (d.aliases.length) {
         panelBody.appendChild(el("h3", "Aliases"));
         panelBody.appendChild(el("p", d.aliases.join(" · "), "aliases"));
       }
+      resultsSection(d.results || [], d.result_count || 0);
       panelBody.appendChild(el("h3", "Papers (" + d.count + ")"));
       var papers = el("ul", null, "links");
       d.links.forEach(function (row) {
