@@ -133,6 +133,13 @@ def test_search_finds_a_node(watched: Watched, site: Path) -> None:
     watched.assert_clean()
 
 
+def open_panel(page: Any, query: str) -> None:
+    """Search for ``query`` and open the side panel of the first match (Enter)."""
+    page.fill("#search", query)
+    page.press("#search", "Enter")
+    page.wait_for_selector("#panel:not([hidden])")
+
+
 def click_node(page: Any, node: str) -> None:
     """Click the canvas where ``node`` is drawn."""
     xy = page.evaluate(
@@ -169,9 +176,7 @@ def test_click_opens_the_panel_with_the_evidence(watched: Watched, site: Path) -
 
 def test_a_paper_panel_lists_its_reported_results(watched: Watched, site: Path) -> None:
     page = watched.open((site / "graph.html").as_uri())
-    page.fill("#search", "Vision transformers at scale")
-    page.press("#search", "Enter")
-    page.wait_for_selector("#panel:not([hidden])")
+    open_panel(page, "Vision transformers at scale")
     assert page.inner_text("#panel-title") == "Vision transformers at scale"
     assert "Results (1)" in page.inner_text("#panel")
     row = page.inner_text("#panel ul.results > li")
@@ -185,9 +190,7 @@ def test_a_paper_panel_lists_its_reported_results(watched: Watched, site: Path) 
 
 def test_an_entity_panel_lists_the_results_naming_it(watched: Watched, site: Path) -> None:
     page = watched.open((site / "graph.html").as_uri())
-    page.fill("#search", "accuracy")
-    page.press("#search", "Enter")
-    page.wait_for_selector("#panel:not([hidden])")
+    open_panel(page, "accuracy")
     assert page.inner_text("#panel-title") == "accuracy"
     assert "Results (4)" in page.inner_text("#panel")
     rows = page.locator("#panel ul.results > li").all_inner_texts()
@@ -225,9 +228,7 @@ def test_injection_runs_no_script(watched: Watched, site: Path, query: str, titl
                                   node: str) -> None:
     page = watched.open((site / "graph.html").as_uri())
     scripts = page.evaluate("document.scripts.length")
-    page.fill("#search", query)
-    page.press("#search", "Enter")
-    page.wait_for_selector("#panel:not([hidden])")
+    open_panel(page, query)
     assert page.inner_text("#panel-title") == title
     # The hover tooltip shows the title as text too.
     page.evaluate(f"window.kgView.network.focus('{node}', {{scale: 1.5, animation: false}})")
@@ -287,9 +288,7 @@ def test_two_thousand_nodes_are_interactive_within_seconds(
     nodes = page.evaluate("window.kgView.nodes.length")
     first_draw = page.evaluate("window.kgView.firstDrawMs")
     t1 = time.perf_counter()
-    page.fill("#search", "entity 7")
-    page.press("#search", "Enter")
-    page.wait_for_selector("#panel:not([hidden])")
+    open_panel(page, "entity 7")
     search_s = time.perf_counter() - t1
     note = page.inner_text("#note")
     shot(page, "synthetic-2000.png")
@@ -325,9 +324,7 @@ def test_a_busy_entity_panel_lists_its_newest_hundred_papers(
     count = len(rec.neighbours[busiest])
     write_html(graph, tmp_path)
     page = watched.open((tmp_path / "html" / "graph.html").as_uri())
-    page.fill("#search", rec.entities[busiest].label)
-    page.press("#search", "Enter")
-    page.wait_for_selector("#panel:not([hidden])")
+    open_panel(page, rec.entities[busiest].label)
     assert f"Papers ({count})" in page.inner_text("#panel")
     assert page.locator("#panel ul.links > li").count() == model.PANEL_PAPERS + 1
     assert f"… and {count - model.PANEL_PAPERS} more" in page.inner_text("#panel")
@@ -347,9 +344,7 @@ def test_a_busy_metric_panel_caps_its_results(watched: Watched, tmp_path: Path) 
                for i, p in enumerate(g.papers())]
     write_html(FixtureGraph(g.papers(), g.entities(), g.links(), results), tmp_path)
     page = watched.open((tmp_path / "html" / "graph.html").as_uri())
-    page.fill("#search", metric.label)
-    page.press("#search", "Enter")
-    page.wait_for_selector("#panel:not([hidden])")
+    open_panel(page, metric.label)
     assert page.inner_text("#panel-title") == metric.label
     assert "Results (120)" in page.inner_text("#panel")
     rows = page.locator("#panel ul.results > li")
