@@ -18,6 +18,10 @@ LINK_ROLES: tuple[str, ...] = ("proposes", "uses", "evaluates-on", "compares-wit
 #: The component name a :class:`Result` carries as provenance.
 RESULT_SOURCE = "results"
 
+#: The kinds of a :class:`Result`: a score ("85.8% top-1 accuracy") or a stated change of
+#: one ("improves top-1 accuracy by 2.1%").
+RESULT_KINDS: tuple[str, ...] = ("score", "change")
+
 
 @dataclass(frozen=True)
 class Source:
@@ -129,13 +133,17 @@ class Link:
 
 @dataclass(frozen=True)
 class Result:
-    """A score a paper reports: ``value`` by ``metric`` (entity ids), maybe on ``dataset``
+    """A result a paper reports: ``value`` by ``metric`` (entity ids), maybe on ``dataset``
     for ``entity``.
 
-    ``value`` is the number as a decimal string ("85.8"), ``value_text`` as written
-    ("85.8%"); ``start``/``end`` are the offsets of ``value_text`` in the paper's ``field``
-    text and ``sentence`` the sentence around it; ``source`` and ``extractor_version`` name
-    what found it.
+    ``kind`` is ``"score"`` (an absolute score: "85.8% top-1 accuracy") or ``"change"`` (a
+    stated change of the metric: "improves top-1 accuracy by 2.1%", "+2.2% over MAE"); a
+    change's ``value`` is signed (a gain positive, a reduction negative) and ``baseline``
+    the entity it is compared with, when the sentence names it. ``value`` is the number as
+    a decimal string ("85.8", "-1.3"), ``value_text`` as written ("85.8%", "+2.2%", "2.1%"
+    of "by 2.1%"); ``start``/``end`` are the offsets of ``value_text`` in the paper's
+    ``field`` text and ``sentence`` the sentence around it; ``source`` and
+    ``extractor_version`` name what found it.
     """
 
     paper: str
@@ -150,6 +158,8 @@ class Result:
     entity: str | None = None
     source: str = RESULT_SOURCE
     extractor_version: str = "unknown"
+    kind: str = "score"
+    baseline: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The ``results.jsonl`` line of the result."""

@@ -77,14 +77,17 @@ class BuildResult:
 
     @property
     def results(self) -> list[Result]:
-        """The scores the papers report (metric, value, dataset, entity)."""
+        """The results the papers report: scores and stated changes (metric, value,
+        dataset, entity, baseline)."""
         return self.graph.results()  # type: ignore[attr-defined]
 
     def summary(self) -> str:
-        """One line: papers, entities, links, results, files written, time."""
+        """One line: papers, entities, links, results (and how many are changes), files
+        written, time."""
+        changes = sum(r.kind == "change" for r in self.results)
         return (
             f"{len(self.papers)} papers, {len(self.entities)} entities, {len(self.links)} links, "
-            f"{len(self.results)} results, "
+            f"{len(self.results)} results, {changes} of them changes, "
             f"{len(self.files)} files written to {self.out_dir}, {self.seconds:.1f} s"
         )
 

@@ -1,26 +1,45 @@
 """Reported results: "MR-MAE achieves 85.8% top-1 accuracy on ImageNet-1K" → a Result.
 
-A result is a number next to a Metric mention of the same sentence of an abstract: the
-number before the metric ("85.8% top-1 accuracy", "a 3.5 FID") or after it ("an FID of
-3.5", "accuracy reaches 85.8%", "(BLEU 28.4)", the second number of "accuracy from 60.3%
-to 73.2%"). Its dataset is the nearest Dataset mention of the sentence (after the number
-first: "... on ImageNet-1K"); its entity the nearest Model (or name-like Method, or one the
-paper proposes) before the number with no comparison between them ("MR-MAE ...
-achieves"), or, in a sentence about the paper's own work ("We ...", "Our model ..."), the
-one Model or Method the paper proposes.
+A result is a number next to a Metric mention of the same sentence of an abstract, of one of
+two kinds.
 
-Precision first: a number stated as a change ("by 2.1%", "+0.3%", "a gain of 4 points",
-"2x faster", "50% less", the first number of "from 60.3% to 73.2%") is not a result, nor a
-number inside a mention ("GPT-4", "ImageNet-1K"); in a sentence that pairs values by
-position ("..., respectively") a result keeps its metric but names no dataset or entity.
-The patterns are data: ``data/results.json``.
+A *score* (``kind="score"``) is the number before the metric ("85.8% top-1 accuracy", "a 3.5
+FID") or after it ("an FID of 3.5", "accuracy reaches 85.8%", "(BLEU 28.4)", the second
+number of "accuracy from 60.3% to 73.2%"). Its dataset is the nearest Dataset mention of the
+sentence (after the number first: "... on ImageNet-1K"); its entity the nearest Model (or
+name-like Method, or one the paper proposes) before the number with no comparison between
+them ("MR-MAE ... achieves"), or, in a sentence about the paper's own work ("We ...", "Our
+model ..."), the one Model or Method the paper proposes.
 
->>> text = "MR-MAE achieves 85.8% top-1 accuracy on ImageNet-1K, up by +2.2%."
->>> spans = [(0, 6, "mr-mae"), (22, 36, "top-1-accuracy"), (40, 51, "imagenet")]
->>> types = {"mr-mae": "Model", "top-1-accuracy": "Metric", "imagenet": "Dataset"}
->>> [(r.value, r.value_text, r.metric, r.dataset, r.entity)
-...  for r in find_results("p1", text, spans, types)]
-[('85.8', '85.8%', 'top-1-accuracy', 'imagenet', 'mr-mae')]
+A *change* (``kind="change"``) is a number stated as a change of the metric: "improves
+top-1 accuracy by 2.1%", "+2.2% mIoU", "a 4-point BLEU gain", "reduces the FID by 1.3",
+"outperforms X by 3.1 mAP", "a 51.3% reduction in MSE", or a comparison right after a score
+("achieves 85.8% top-1 accuracy, surpassing MAE by +2.2%"). Its value is signed by the
+direction the text states: a sign on the number, else the word ("increases", "higher" up;
+"reduces", "drops", "lower" down); "improves", "outperforms", "gain" say better, not up or
+down, so they count as up except for a lower-is-better metric (FID, perplexity, error,
+loss...), where the change is left out. Dataset and entity are found as for a score (the
+entity before the word of change); its ``baseline`` is the one Model or Method the sentence
+compares with ("outperforms GPT-4 by", "over MAE", "than Llama-2").
+
+Precision first: no result is a number inside a mention ("GPT-4", "ImageNet-1K"), a change of
+relative size ("2x faster", "50% less memory", "90% of", "a 96% reduction in trainable
+parameters": no change of a resource such as parameters, FLOPs, memory or time is read), one
+of a list or range ("by 1.3%
+and 3.6%", "3-5%"), the first number of "from 60.3% to 73.2%", or a number without a Metric
+mention next to it; in a sentence that pairs values by position ("..., respectively") a score
+keeps its metric but names no dataset or entity, and no change is read. The patterns are
+data: ``data/results.json``.
+
+>>> text = "MR-MAE achieves 85.8% top-1 accuracy on ImageNet-1K, surpassing MAE by +2.2%."
+>>> spans = [(0, 6, "mr-mae"), (22, 36, "top-1-accuracy"), (40, 51, "imagenet"),
+...          (64, 67, "mae")]
+>>> types = {"mr-mae": "Model", "top-1-accuracy": "Metric", "imagenet": "Dataset",
+...          "mae": "Model"}
+>>> [(r.kind, r.value, r.value_text, r.metric, r.dataset, r.entity, r.baseline)
+...  for r in find_results("p1", text, spans, types)]  # doctest: +NORMALIZE_WHITESPACE
+[('score', '85.8', '85.8%', 'top-1-accuracy', 'imagenet', 'mr-mae', None),
+ ('change', '2.2', '+2.2%', 'top-1-accuracy', 'imagenet', 'mr-mae', 'mae')]
 """
 
 from __future__ import annotations
@@ -43,6 +62,11 @@ SOURCE = RESULT_SOURCE
 #: A number: digits with an optional decimal part and percent sign, not glued to a word,
 #: a dash or a dot before it ("GPT-4", "v1.5", "x2" are not values).
 _NUMBER = re.compile(r"(?<![\w.\-/^])(\d+(?:\.\d+)?)(\s?%)?(?![\w]|\.\d|[-/^])")
+#: A number as a change may write it: with a sign ("+2.2%", "−1.3", "(-0.4"; a hyphen only
+#: after a space or bracket: not "GPT-4") and as "4-point".
+_CHANGE_NUMBER = re.compile(r"(?<![\w.\-/^+−±])(?P<sign>[+−]\s?|-(?=\d))?(?P<number>\d+(?:\.\d+)?)"
+                            r"(?P<percent>\s?%(?:\s?[pP]\b)?|\s?pp\b)?"
+                            r"(?![\w]|\.\d|[/^]|-(?!points?\b))")
 #: A name rather than a phrase: a capital after the first letter, or a digit ("MR-MAE base",
 #: "ResNet", "T5"; not "Five-fold cross validation").
 _NAME_LIKE = re.compile(r"^.+?[A-Z0-9]")
@@ -70,6 +94,27 @@ class _Patterns:
     subject_words: re.Pattern[str]
     comparison: re.Pattern[str]
     compared: re.Pattern[str]
+    change_up: re.Pattern[str]
+    change_down: re.Pattern[str]
+    change_better: re.Pattern[str]
+    lower_is_better: re.Pattern[str]
+    change_resource_metric: re.Pattern[str]
+    change_by: re.Pattern[str]
+    change_of: re.Pattern[str]
+    change_verb: re.Pattern[str]
+    change_unit: re.Pattern[str]
+    change_metric_gap: re.Pattern[str]
+    change_noun_after: re.Pattern[str]
+    change_noun_gap: re.Pattern[str]
+    change_noun_after_metric: re.Pattern[str]
+    change_metric_before: re.Pattern[str]
+    change_metric_to_by: re.Pattern[str]
+    change_metric_to_noun: re.Pattern[str]
+    change_after_score: re.Pattern[str]
+    change_relative_size: re.Pattern[str]
+    change_list_before: re.Pattern[str]
+    change_list_after: re.Pattern[str]
+    baseline_after: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -117,6 +162,7 @@ def find_results(paper: str, abstract: str, spans: Sequence[tuple[int, int, str]
         datasets = [sp for sp in inside if types[sp.entity] == "Dataset"]
         by_position = bool(pat.skip_sentence.search(sentence))  # "..., respectively"
         taken: set[int] = set()
+        scores: list[tuple[Result, _Span]] = []
         for match in _NUMBER.finditer(abstract, s_start, s_end):
             start, end = match.start(), match.end()
             if any(sp.start <= start < sp.end for sp in inside):
@@ -134,9 +180,189 @@ def find_results(paper: str, abstract: str, spans: Sequence[tuple[int, int, str]
             if not by_position:
                 dataset = _nearest(datasets, end)
                 entity = _subject(abstract, inside, types, start, sentence, subjects)
-            out.append(Result(paper, metric.entity, value, abstract[start:end], "abstract",
-                              start, end, sentence, dataset, entity, SOURCE, version))
+            score = Result(paper, metric.entity, value, abstract[start:end], "abstract",
+                           start, end, sentence, dataset, entity, SOURCE, version)
+            scores.append((score, metric))
+            out.append(score)
+        if not by_position:
+            out.extend(_changes(paper, abstract, s_start, s_end, inside, types, scores,
+                                subjects, version))
     return out
+
+
+def _changes(paper: str, text: str, s_start: int, s_end: int, inside: Sequence[_Span],
+             types: Mapping[str, str], scores: Sequence[tuple[Result, _Span]],
+             proposed: Sequence[str], version: str) -> list[Result]:
+    """The change results of one sentence (``text[s_start:s_end]``), in text order."""
+    metrics = [sp for sp in inside if types[sp.entity] == "Metric"]
+    datasets = [sp for sp in inside if types[sp.entity] == "Dataset"]
+    scored = {r.start for r, _ in scores}
+    sentence = text[s_start:s_end]
+    flat = text.replace("\n", " ")  # the same offsets; "." of the patterns spans lines
+    out: list[Result] = []
+    for match in _CHANGE_NUMBER.finditer(text, s_start, s_end):
+        start, end = match.start(), match.end()
+        if match.start("number") in scored or \
+                any(sp.start < end and start < sp.end for sp in inside):
+            continue  # a score, or part of a name: "GPT-4", "ImageNet-1K"
+        found = _change(flat, s_start, s_end, match, metrics, scores)
+        if found is None:
+            continue
+        metric, sign, cue, mid, better = found
+        number = match.group("number")
+        value = _decimal(("-" if sign < 0 else "") + number)
+        if value is None:
+            continue
+        baseline = _baseline(flat, match, mid if better else None, inside, types, proposed,
+                             s_end)
+        before = [sp for sp in inside if sp.entity != baseline]
+        entity = _subject(flat, before, types, cue, sentence, proposed)
+        text_end = match.end("percent") if match.group("percent") else match.end("number")
+        between = [sp for sp in datasets if cue <= sp.start and sp.end <= start]
+        dataset = between[-1].entity if between else _nearest(datasets, end)
+        out.append(Result(paper, metric.entity, value, text[start:text_end], "abstract",
+                          start, text_end, sentence, dataset, entity, SOURCE, version,
+                          kind="change", baseline=baseline))
+    return out
+
+
+def _change(text: str, s_start: int, s_end: int, match: re.Match[str],
+            metrics: Sequence[_Span], scores: Sequence[tuple[Result, _Span]]
+            ) -> tuple[_Span, int, int, tuple[int, int] | None, bool] | None:
+    """Whether the number of ``match`` is a stated change of a Metric mention: ``(metric,
+    sign, start of the cue, span between the word of change and "by", whether the word
+    says better: "improves", "outperforms")``."""
+    pat = patterns()
+    start, end = match.start(), match.end()
+    before, rest = text[s_start:start], text[end:s_end]
+    unit = pat.change_unit.match(rest)
+    after = end + (unit.end() if unit else 0)
+    if pat.change_relative_size.match(text[after:s_end]) or \
+            pat.change_list_after.match(text[after:s_end]) or \
+            pat.change_list_before.search(before) or re.search(r"\bfrom\s*$", before):
+        return None  # "2x faster", "50% less", "1.3% and 3.6%", "from 60.3% to"
+    explicit = match.group("sign")
+    word: str | None = None
+    cue = start
+    mid: tuple[int, int] | None = None
+    metric: _Span | None = None
+    following = _metric_after(text, after, s_end, metrics, pat.change_metric_gap)
+    by = pat.change_by.search(before)
+    of = None if by else pat.change_of.search(before)
+    verb = None if by or of else pat.change_verb.search(before)
+    if by:
+        word, cue = by.group("word"), s_start + by.start("word")
+        mid = (s_start + by.end("word"), s_start + by.end("mid"))
+        metric = following or _metric_in(text, mid, metrics, by.group("word"))
+    elif of:
+        word, cue = of.group("word"), s_start + of.start("word")
+        metric = following or next(
+            (sp for sp in reversed(metrics) if sp.end <= cue
+             and pat.change_metric_to_noun.match(text[sp.end:cue])), None)
+    elif verb:
+        word, cue, metric = verb.group("word"), s_start + verb.start("word"), following
+    else:
+        noun = pat.change_noun_after.match(text[after:s_end])
+        if noun:
+            word = noun.group("word")
+            metric = _metric_after(text, after + noun.end(), s_end, metrics,
+                                   pat.change_noun_gap)
+        elif following is not None:
+            tail = pat.change_noun_after_metric.match(text[following.end:s_end])
+            if tail:
+                word, metric = tail.group("word"), following
+            elif explicit:
+                metric = following  # "+2.2% mIoU"
+    if metric is None and (by or of or explicit):
+        metric = _score_metric(text, cue, start, metrics, scores)
+    if metric is None or pat.change_resource_metric.search(text[metric.start:metric.end]):
+        return None  # "a 96% reduction in trainable parameters": a relative size
+    sign = _sign(explicit, word, text[metric.start:metric.end])
+    if sign is None:
+        return None
+    return metric, sign, cue, mid, bool(word and pat.change_better.match(word))
+
+
+def _metric_after(text: str, position: int, end: int, metrics: Sequence[_Span],
+                  gap: re.Pattern[str]) -> _Span | None:
+    """The first Metric mention after ``position`` if only ``gap`` stands between them."""
+    for sp in metrics:
+        if sp.start >= position:
+            return sp if sp.start <= end and gap.match(text[position:sp.start]) else None
+    return None
+
+
+def _metric_in(text: str, mid: tuple[int, int], metrics: Sequence[_Span],
+               word: str) -> _Span | None:
+    """The Metric mention right after the word of change, before "by": "improves (the)
+    top-1 accuracy (on ImageNet) by"."""
+    pat = patterns()
+    for sp in metrics:
+        if mid[0] <= sp.start and sp.end <= mid[1]:
+            if pat.change_metric_before.match(text[mid[0]:sp.start]) and \
+                    pat.change_metric_to_by.match(text[sp.end:mid[1]]):
+                return sp
+            return None
+    return None
+
+
+def _score_metric(text: str, cue: int, start: int, metrics: Sequence[_Span],
+                  scores: Sequence[tuple[Result, _Span]]) -> _Span | None:
+    """The metric of the score the change follows: "achieves 85.8% top-1 accuracy after
+    fine-tuning, surpassing MAE by +2.2%" (no other metric between them)."""
+    pat = patterns()
+    for score, metric in reversed(scores):
+        if score.end <= cue and metric.end <= cue:
+            if pat.change_after_score.match(text[max(score.end, metric.end):cue]) and \
+                    not any(metric.end <= sp.start < start for sp in metrics):
+                return metric
+            return None
+    return None
+
+
+def _sign(explicit: str | None, word: str | None, metric: str) -> int | None:
+    """+1 or -1: the direction of the value the text states (see the module docstring);
+    None when it does not say, or says both ways."""
+    pat = patterns()
+    stated = None if not explicit else (1 if explicit.strip() == "+" else -1)
+    said = None
+    if word:
+        if pat.change_up.match(word):
+            said = 1
+        elif pat.change_down.match(word):
+            said = -1
+        elif pat.change_better.match(word) and stated is None:
+            return None if pat.lower_is_better.search(metric) else 1
+    if stated is not None and said is not None and stated != said:
+        return None
+    return stated if stated is not None else said
+
+
+def _baseline(text: str, match: re.Match[str], mid: tuple[int, int] | None,
+              inside: Sequence[_Span], types: Mapping[str, str], proposed: Sequence[str],
+              s_end: int) -> str | None:
+    """The one Model or Method the change is compared with: between a word of change and
+    "by" ("outperforms GPT-4 by", "improves FCOS by"; after the last number there) or
+    after the change ("over MAE", "than Llama-2", "relative to SimVP")."""
+    pat = patterns()
+
+    def named(sp: _Span) -> bool:
+        return types[sp.entity] == "Model" or (types[sp.entity] == "Method" and (
+            sp.entity in proposed or bool(_NAME_LIKE.search(text[sp.start:sp.end]))))
+
+    if mid is not None:
+        numbers = [m.end() for m in _NUMBER.finditer(text, *mid)]
+        first = numbers[-1] if numbers else mid[0]
+        between = [sp for sp in inside if first <= sp.start and sp.end <= mid[1] and named(sp)]
+        if between:
+            return between[0].entity if len(between) == 1 else None
+    for sp in inside:
+        if sp.start >= match.end() and sp.start <= s_end:
+            if named(sp) and pat.baseline_after.match(text[match.end():sp.start]):
+                return sp.entity
+            if types[sp.entity] in _SUBJECT_TYPES:
+                return None
+    return None
 
 
 def _metric_next_to(text: str, start: int, end: int, metrics: Sequence[_Span],
