@@ -13,9 +13,11 @@ The directory contract (shared by every stage and the docs):
   "papers", "type_votes", "broader"}``.
 - ``links.jsonl``: one paper→entity link a line, with role, confidence and evidence.
 - ``merges.jsonl``: every resolution decision with its reason and score.
-- ``results.jsonl``: one reported score a line: ``{"paper", "metric", "value",
+- ``results.jsonl``: one reported result a line: ``{"paper", "metric", "value",
   "value_text", "field", "start", "end", "sentence", "dataset", "entity", "source",
-  "extractor_version"}`` (entity ids; ``dataset`` and ``entity`` may be null).
+  "extractor_version", "kind", "baseline"}`` (entity ids; ``dataset``, ``entity`` and
+  ``baseline`` may be null; ``kind`` is ``"score"`` or ``"change"``, whose ``value`` is
+  signed; a line without ``kind`` is a score).
 - further files added by the writers in ``WRITERS`` (graph formats, ``html/``).
 """
 

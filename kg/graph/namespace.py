@@ -95,6 +95,8 @@ class KG(DefinedNamespace):
     onDataset: URIRef
     byMetric: URIRef
     value: URIRef
+    change: URIRef
+    baseline: URIRef
     valueText: URIRef
 
 

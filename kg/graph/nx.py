@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import GraphError
-from kg.model import ENTITY_TYPES, Entity, Link, Merge, Paper, Result, Source
+from kg.model import ENTITY_TYPES, RESULT_KINDS, Entity, Link, Merge, Paper, Result, Source
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -59,7 +59,8 @@ class KnowledgeGraph:
     entities: the canonical entities.
     links: the paper→entity links (role, confidence, evidence).
     merges: the resolution decisions.
-    results: the scores the papers report (metric, value, dataset, entity).
+    results: the results the papers report: scores and stated changes (metric, value,
+        dataset, entity, baseline).
     """
 
     def __init__(self, papers: Iterable[Paper], entities: Iterable[Entity],
@@ -74,7 +75,8 @@ class KnowledgeGraph:
         for r in self._results:
             self._results_of.setdefault(r.paper, []).append(
                 {"metric": r.metric, "value": r.value, "value_text": r.value_text,
-                 "dataset": r.dataset, "entity": r.entity})
+                 "dataset": r.dataset, "entity": r.entity, "kind": r.kind,
+                 "baseline": r.baseline})
         self._paper_by_id = {p.id: p for p in self._papers}
         self._entity_by_id = {e.id: e for e in self._entities}
         self._by_alias: dict[str, str] = {}
@@ -143,13 +145,19 @@ class KnowledgeGraph:
         """The merge log: every resolution decision with its reason and score."""
         return list(self._merges)
 
-    def results(self, entity: str | Entity | None = None) -> list[Result]:
-        """The scores the papers report, or those whose metric, dataset or entity is
-        ``entity`` (an id, label or alias)."""
+    def results(self, entity: str | Entity | None = None, *,
+                kind: str | None = None) -> list[Result]:
+        """The results the papers report, or those whose metric, dataset, entity or
+        baseline is ``entity`` (an id, label or alias); only scores or only stated changes
+        with ``kind="score"`` or ``"change"``."""
+        if kind is not None and kind not in RESULT_KINDS:
+            raise GraphError(f"unknown result kind {kind!r}; give one of "
+                             f"{', '.join(RESULT_KINDS)}")
+        results = [r for r in self._results if kind is None or r.kind == kind]
         if entity is None:
-            return list(self._results)
+            return results
         eid = self.entity(entity).id
-        return [r for r in self._results if eid in (r.metric, r.dataset, r.entity)]
+        return [r for r in results if eid in (r.metric, r.dataset, r.entity, r.baseline)]
 
     def paper(self, paper: str | Paper) -> Paper:
         """The paper of an id (or an exact title, case-insensitive)."""
@@ -282,8 +290,9 @@ class KnowledgeGraph:
     def to_networkx(self) -> nx.MultiDiGraph:
         """A ``MultiDiGraph``: paper and entity nodes (``kind``), paper→entity edges keyed
         by role with their evidence, and entity→entity ``variant-of`` edges. A paper that
-        reports scores has a ``results`` attribute: ``[{"metric", "value", "value_text",
-        "dataset", "entity"}]`` (entity ids).
+        reports results has a ``results`` attribute: ``[{"metric", "value", "value_text",
+        "dataset", "entity", "kind", "baseline"}]`` (entity ids; ``kind`` "score" or
+        "change").
 
         The graph is built once and cached; copy it before changing it.
         """

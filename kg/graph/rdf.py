@@ -35,7 +35,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 from kg.errors import GraphError
 from kg.graph.cooccurrence import cooccurrences
 from kg.graph.namespace import ENTITY_CLASSES, ID, KG, PREFIXES, ROLE_PROPERTIES
-from kg.model import Entity, Link, Merge, Paper, Result
+from kg.model import RESULT_KINDS, Entity, Link, Merge, Paper, Result
 
 Triple = tuple[URIRef | BNode, URIRef, URIRef | BNode | Literal]
 
@@ -389,16 +389,21 @@ def _result(result: Result, base: str) -> str:
 
 def _result_block(result: Result, papers: dict[str, str], entities: dict[str, str],
                   base: str) -> Block:
-    """The ``kg:Result`` node of a reported score, with its text span and provenance."""
+    """The ``kg:Result`` node of a reported score (``kg:value``) or stated change
+    (``kg:change``, ``kg:baseline``), with its text span and provenance."""
     where = f"result {result.value_text!r} of paper {result.paper!r}"
     if result.paper not in papers:
         raise GraphError(f"{where} names a paper that is not in the graph")
-    for eid in (result.metric, result.dataset, result.entity):
+    if result.kind not in RESULT_KINDS:
+        raise GraphError(f"{where} is of kind {result.kind!r}; give one of "
+                         f"{', '.join(RESULT_KINDS)}")
+    for eid in (result.metric, result.dataset, result.entity, result.baseline):
         if eid is not None and eid not in entities:
             raise GraphError(f"{where} names entity {eid!r}, which is not in the graph")
     po: list[tuple[str, Term]] = [
         (_TYPE, _RESULT), (_REPORTED_IN, papers[result.paper]),
-        (_BY_METRIC, entities[result.metric]), (_VALUE, (result.value, _DECIMAL)),
+        (_BY_METRIC, entities[result.metric]),
+        (_CHANGE if result.kind == "change" else _VALUE, (result.value, _DECIMAL)),
         (_VALUE_TEXT, (result.value_text, None)), (_SENTENCE, _literal(result.sentence)),
         (_FIELD, _literal(result.field)), (_START, _literal(result.start)),
         (_END, _literal(result.end)),
@@ -408,6 +413,8 @@ def _result_block(result: Result, papers: dict[str, str], entities: dict[str, st
         po.append((_ON_DATASET, entities[result.dataset]))
     if result.entity is not None:
         po.append((_OF_ENTITY, entities[result.entity]))
+    if result.baseline is not None:
+        po.append((_BASELINE, entities[result.baseline]))
     return _result(result, base), po
 
 
@@ -452,6 +459,7 @@ _START, _END, _CONFIDENCE = str(KG.startOffset), str(KG.endOffset), str(KG.confi
 _GENERATED_BY, _ATTRIBUTED_TO = str(PROV.wasGeneratedBy), str(PROV.wasAttributedTo)
 _RESULT, _REPORTED_IN, _BY_METRIC = str(KG.Result), str(KG.reportedIn), str(KG.byMetric)
 _VALUE, _VALUE_TEXT = str(KG.value), str(KG.valueText)
+_CHANGE, _BASELINE = str(KG.change), str(KG.baseline)
 _ON_DATASET, _OF_ENTITY = str(KG.onDataset), str(KG.ofEntity)
 
 

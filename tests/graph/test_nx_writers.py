@@ -37,19 +37,24 @@ def nasty_kg() -> KnowledgeGraph:
 
 
 def results_kg() -> KnowledgeGraph:
-    from tests.query.test_results_query import _with_results
+    from tests.query.test_results_query import _with_a_change
 
-    mini = _with_results()
+    mini = _with_a_change()
     return KnowledgeGraph(mini.papers(), mini.entities(), mini.links(), mini.merges(),
                           mini.results())
 
 
 def test_a_paper_node_carries_its_results() -> None:
     g = results_kg().to_networkx()
-    [paper] = [n for n, d in g.nodes(data=True) if "results" in d]
-    assert g.nodes[paper]["results"] == [
+    [change, score] = [n for n, d in g.nodes(data=True) if "results" in d]  # paper order
+    assert g.nodes[score]["results"] == [
         {"metric": "metric:top-1 accuracy", "value": "90", "value_text": "90%",
-         "dataset": "dataset:imagenet", "entity": "model:vit-x"}]
+         "dataset": "dataset:imagenet", "entity": "model:vit-x", "kind": "score",
+         "baseline": None}]
+    assert g.nodes[change]["results"] == [
+        {"metric": "metric:accuracy", "value": "2.5", "value_text": "2.5%",
+         "dataset": "dataset:mmlu", "entity": None, "kind": "change",
+         "baseline": "model:llamalite"}]
 
 
 @pytest.mark.parametrize("which", ["fixture", "nasty", "results"])
