@@ -50,8 +50,8 @@ class Records:
 
     ``neighbours`` maps every node id to ``{neighbour id: role}``, ``links_of`` every
     paper id to its links, ``results_of`` every paper id to its results and
-    ``results_naming`` every entity id to the results naming it as metric, dataset or
-    entity; links naming an unknown paper or entity are ignored (they cannot be drawn).
+    ``results_naming`` every entity id to the results naming it as metric, dataset,
+    entity or baseline; links naming an unknown paper or entity are ignored (they cannot be drawn).
     """
 
     papers: dict[str, Paper]
@@ -73,7 +73,8 @@ class Records:
         for result in results:
             if result.paper in rec.papers and result.metric in rec.entities:
                 rec.results_of.setdefault(result.paper, []).append(result)
-                for eid in dict.fromkeys((result.metric, result.dataset, result.entity)):
+                for eid in dict.fromkeys((result.metric, result.dataset, result.entity,
+                                          result.baseline)):
                     if eid is not None and eid in rec.entities:
                         rec.results_naming.setdefault(eid, []).append(result)
         nb: dict[str, dict[str, str]] = {i: {} for i in [*rec.papers, *rec.entities]}
@@ -274,16 +275,31 @@ def _paper_details(rec: Records, paper: Paper) -> dict[str, Any]:
 
 def _result_row(rec: Records, result: Result, *, paper: bool = False) -> list[Any]:
     """``[value as written, metric, dataset, entity]``, each entity as ``[id, label, type]``
-    or null; with ``paper``, a fifth item ``[paper id, title, "Paper"]``."""
+    or null; with ``paper``, a fifth item ``[paper id, title, "Paper"]``. A stated change
+    reads with its sign ("+2.2%", "−1.3"), and one with a baseline has a sixth item, the
+    baseline (the fifth is null without ``paper``)."""
     def node(eid: str | None) -> list[str] | None:
         if eid is None or eid not in rec.entities:
             return None
         return [eid, rec.entities[eid].label, rec.entities[eid].type]
 
-    row = [result.value_text, node(result.metric), node(result.dataset), node(result.entity)]
+    row = [_value_text(result), node(result.metric), node(result.dataset),
+           node(result.entity)]
     if paper:
         row.append([result.paper, rec.papers[result.paper].title, PAPER])
+    baseline = node(result.baseline)
+    if baseline is not None:
+        row += [None, baseline] if not paper else [baseline]
     return row
+
+
+def _value_text(result: Result) -> str:
+    """The value as written; a change with its sign: "2.1%" of "by 2.1%" → "+2.1%",
+    "1.3" of "reduces the FID by 1.3" → "−1.3"."""
+    text = result.value_text
+    if result.kind != "change" or text[:1] in "+−-":
+        return text
+    return ("−" if result.value.startswith("-") else "+") + text
 
 
 def _entity_results(rec: Records, entity: Entity) -> list[Result]:
@@ -301,7 +317,8 @@ def _entity_results(rec: Records, entity: Entity) -> list[Result]:
     def key(r: Result) -> tuple[Any, ...]:
         return (-sizes[r.metric, r.dataset], label(r.metric), r.metric,
                 r.dataset is None, label(r.dataset), r.dataset or "",  # no dataset last
-                -_number(r.value), rec.papers[r.paper].title.lower(), r.paper, r.start)
+                r.kind != "score", -_number(r.value),  # scores, then changes
+                rec.papers[r.paper].title.lower(), r.paper, r.start)
 
     return sorted(results, key=key)
 

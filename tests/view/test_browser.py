@@ -331,6 +331,31 @@ def test_a_busy_entity_panel_lists_its_newest_hundred_papers(
     watched.assert_clean()
 
 
+def test_a_stated_change_reads_with_its_sign_and_baseline(watched: Watched,
+                                                          tmp_path: Path) -> None:
+    from kg.model import Result
+
+    from .conftest import FixtureGraph
+
+    g = load_fixture_graph()
+    gain = Result(paper="p1", metric="x:acc", value="2.2", value_text="2.2%",
+                  field="abstract", start=10, end=14, sentence="", dataset="d:mmlu",
+                  entity="m:quicklora", kind="change", baseline="mo:gpt4")
+    write_html(FixtureGraph(g.papers(), g.entities(), g.links(), [*g.results(), gain]),
+               tmp_path)
+    page = watched.open((tmp_path / "html" / "graph.html").as_uri())
+    open_panel(page, "LoRA adapters for large language models")
+    rows = page.locator("#panel ul.results > li").all_inner_texts()
+    assert rows == ["61.2% ★ accuracy on ▲ MMLU · ● QuickLoRA",
+                    "+2.2% ★ accuracy on ▲ MMLU · ● QuickLoRA vs ◆ GPT-4"]
+    # the baseline is a node of the page: clicking it opens its panel, which lists the change
+    page.locator("#panel ul.results").get_by_role("button", name="GPT-4").click()
+    assert page.inner_text("#panel-title") == "GPT-4"
+    assert "+2.2% ★ accuracy on ▲ MMLU · ● QuickLoRA vs ◆ GPT-4 — ■ LoRA adapters" in \
+        page.inner_text("#panel ul.results")
+    watched.assert_clean()
+
+
 def test_a_busy_metric_panel_caps_its_results(watched: Watched, tmp_path: Path) -> None:
     from kg.model import Result
     from kg.view import model

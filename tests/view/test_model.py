@@ -212,3 +212,36 @@ def test_an_entity_panel_caps_its_results() -> None:
     other = model.details(rec, [datasets[1]])[datasets[1]]
     assert other["result_count"] == 67
     assert {row[2][0] for row in other["results"]} == {datasets[1]}
+
+
+def _with_changes(graph: FixtureGraph) -> model.Records:
+    """The fixture graph and two stated changes of QuickLoRA's paper (p1): "+2.2%" over
+    GPT-4 on MMLU, and "reduces ... by 1.3" with no dataset, entity or baseline."""
+    from kg.model import Result
+
+    gain = Result(paper="p1", metric="x:acc", value="2.2", value_text="2.2%",
+                  field="abstract", start=10, end=14, sentence="", dataset="d:mmlu",
+                  entity="m:quicklora", kind="change", baseline="mo:gpt4")
+    drop = Result(paper="p1", metric="x:acc", value="-1.3", value_text="1.3",
+                  field="abstract", start=20, end=23, sentence="", kind="change")
+    return model.Records.from_lists(graph.papers(), graph.entities(), graph.links(),
+                                    [*graph.results(), gain, drop])
+
+
+def test_a_change_row_reads_with_its_sign_and_baseline(graph: FixtureGraph) -> None:
+    rec = _with_changes(graph)
+    info = model.details(rec, ["p1", "mo:gpt4", "x:acc"])
+    gpt4, acc = ["mo:gpt4", "GPT-4", "Model"], ["x:acc", "accuracy", "Metric"]
+    # a paper's panel: "+2.2% ★ accuracy on ▲ MMLU · ◆ QuickLoRA vs ◆ GPT-4"
+    assert info["p1"]["results"] == [
+        ["61.2%", acc, ["d:mmlu", "MMLU", "Dataset"], ["m:quicklora", "QuickLoRA", "Method"]],
+        ["+2.2%", acc, ["d:mmlu", "MMLU", "Dataset"], ["m:quicklora", "QuickLoRA", "Method"],
+         None, gpt4],
+        ["−1.3", acc, None, None]]
+    # the baseline's panel lists the change compared with it, with its paper
+    rows = info["mo:gpt4"]["results"]
+    assert [row[0] for row in rows] == ["86.4%", "+2.2%", "92.0%"]  # MMLU, then GSM8K
+    assert rows[1][4][0] == "p1" and rows[1][5] == gpt4
+    # in a metric's panel a group lists its scores first, then its changes
+    assert [row[0] for row in info["x:acc"]["results"]] == [
+        "86.4%", "61.2%", "+2.2%", "92.0%", "90.4%", "−1.3"]

@@ -188,9 +188,11 @@
     dimmed = false;
   }
 
-  // Reported scores, in a paper's panel and in that of an entity they name:
+  // Reported results, in a paper's panel and in that of an entity they name:
   // "90.4% ◇ top-1 accuracy on ◆ ImageNet · ● ViT-22B", and in an entity's panel
-  // " — ■ <paper title>" (row[4]); count is the number before the cap.
+  // " — ■ <paper title>" (row[4]); a stated change reads "+2.2% ◇ top-1 accuracy on
+  // ◆ ImageNet · ● MR-MAE vs ● MAE" (row[5], its baseline); count is the number before
+  // the cap.
   function resultsSection(rows, count) {
     if (!count) return;
     panelBody.appendChild(el("h3", "Results (" + count + ")"));
@@ -206,6 +208,10 @@
       if (row[3]) {
         li.appendChild(el("span", " · "));
         li.appendChild(nodeButton(row[3][0], row[3][1], row[3][2]));
+      }
+      if (row[5]) {
+        li.appendChild(el("span", " vs "));
+        li.appendChild(nodeButton(row[5][0], row[5][1], row[5][2]));
       }
       if (row[4]) {
         li.appendChild(el("span", " — "));
