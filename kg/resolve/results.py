@@ -150,6 +150,7 @@ def find_results(paper: str, abstract: str, spans: Sequence[tuple[int, int, str]
     starts = [sp.start for sp in own]
     subjects = [e for e in dict.fromkeys(proposed) if types.get(e) in _SUBJECT_TYPES]
     out: list[Result] = []
+    flat: str | None = None  # the abstract with lines joined, made once when first needed
     for s_start, s_end in sentences(abstract):
         if s_end - s_start > MAX_SENTENCE_CHARS:
             continue  # not prose (a table, markup, a run-on list): nothing reads as a score
@@ -185,20 +186,23 @@ def find_results(paper: str, abstract: str, spans: Sequence[tuple[int, int, str]
             scores.append((score, metric))
             out.append(score)
         if not by_position:
-            out.extend(_changes(paper, abstract, s_start, s_end, inside, types, scores,
+            if flat is None:  # the same offsets; "." of the change patterns spans lines
+                flat = abstract.replace("\n", " ")
+            out.extend(_changes(paper, abstract, flat, s_start, s_end, inside, types, scores,
                                 subjects, version))
     return out
 
 
-def _changes(paper: str, text: str, s_start: int, s_end: int, inside: Sequence[_Span],
-             types: Mapping[str, str], scores: Sequence[tuple[Result, _Span]],
-             proposed: Sequence[str], version: str) -> list[Result]:
-    """The change results of one sentence (``text[s_start:s_end]``), in text order."""
+def _changes(paper: str, text: str, flat: str, s_start: int, s_end: int,
+             inside: Sequence[_Span], types: Mapping[str, str],
+             scores: Sequence[tuple[Result, _Span]], proposed: Sequence[str], version: str
+             ) -> list[Result]:
+    """The change results of one sentence (``text[s_start:s_end]``), in text order;
+    ``flat`` is ``text`` with its line breaks made spaces."""
     metrics = [sp for sp in inside if types[sp.entity] == "Metric"]
     datasets = [sp for sp in inside if types[sp.entity] == "Dataset"]
     scored = {r.start for r, _ in scores}
     sentence = text[s_start:s_end]
-    flat = text.replace("\n", " ")  # the same offsets; "." of the patterns spans lines
     out: list[Result] = []
     for match in _CHANGE_NUMBER.finditer(text, s_start, s_end):
         start, end = match.start(), match.end()

@@ -148,6 +148,19 @@ def test_a_megabyte_of_text_is_read_sentence_by_sentence() -> None:
     assert found((sentence * n).replace(". ", "; ")) == []
 
 
+def test_a_megabyte_of_broken_lines_reads_its_changes() -> None:
+    # the change patterns read the text with its line breaks made spaces: made once per
+    # abstract, not once per sentence (that was 1 MB copied per sentence)
+    sentence = "ViT-X reaches 85.3% accuracy on ImageNet and improves\nF1 by 0.92 in all. "
+    n = 1_000_000 // len(sentence)
+    one = spans(sentence.replace("\n", " "))
+    many = [(s + i * len(sentence), e + i * len(sentence), k) for i in range(n)
+            for s, e, k in one]
+    got = find_results("p", sentence * n, many, TYPES)
+    assert [r.kind for r in got] == ["score", "change"] * n
+    assert {(r.value, r.metric) for r in got if r.kind == "change"} == {("0.92", "f1")}
+
+
 def changes(text: str, proposed: tuple[str, ...] = ()) -> list[tuple]:
     """The change results of ``text``: value as written, signed value, metric, dataset,
     entity, baseline."""
