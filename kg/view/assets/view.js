@@ -201,22 +201,13 @@
       var li = el("li");
       li.appendChild(el("span", row[0] + " ", "value"));
       li.appendChild(nodeButton(row[1][0], row[1][1], row[1][2]));
-      if (row[2]) {
-        li.appendChild(el("span", " on "));
-        li.appendChild(nodeButton(row[2][0], row[2][1], row[2][2]));
-      }
-      if (row[3]) {
-        li.appendChild(el("span", " · "));
-        li.appendChild(nodeButton(row[3][0], row[3][1], row[3][2]));
-      }
-      if (row[5]) {
-        li.appendChild(el("span", " vs "));
-        li.appendChild(nodeButton(row[5][0], row[5][1], row[5][2]));
-      }
-      if (row[4]) {
-        li.appendChild(el("span", " — "));
-        li.appendChild(nodeButton(row[4][0], row[4][1], row[4][2]));
-      }
+      // dataset, entity, baseline, paper: each a node button after its word, when there
+      [[2, " on "], [3, " · "], [5, " vs "], [4, " — "]].forEach(function (part) {
+        var node = row[part[0]];
+        if (!node) return;
+        li.appendChild(el("span", part[1]));
+        li.appendChild(nodeButton(node[0], node[1], node[2]));
+      });
       rl.appendChild(li);
     });
     if (count > rows.length) rl.appendChild(el("li", "… and " + (count - rows.length) + " more"));
