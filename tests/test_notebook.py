@@ -48,8 +48,10 @@ def test_walkthrough_notebook_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert re.search(r"Model\n +\d+  \S", _text(top)) and "Dataset\n" in _text(top)
     assert re.search(r"is named by \d+ papers:\n", _text(sharing))
     assert _text(similar).startswith("Papers like:") and "[" in _text(similar)
-    # reported results: "85.8% top-1 accuracy on ImageNet-1K by MR-MAE base"
-    assert len(re.findall(r"^ *[\d.]+%? +\S.* on .* by ", _text(results), re.M)) == 8
+    # reported results: "score    85.8% top-1 accuracy on ImageNet-1K by MR-MAE base",
+    # "change   +2.2% top-1 accuracy on ImageNet-1K by MR-MAE base vs MAE"
+    rows = re.findall(r"^(score|change) +[+\-−]?[\d.]+\S* +\S.* on .* by .*$", _text(results), re.M)
+    assert len(rows) == 8 and "change" in rows
     # 3. SPARQL rows
     assert len(re.findall(r"^ *\d+  \S", _text(query), re.M)) >= 2
     # 4. one plot
