@@ -126,6 +126,16 @@ def patterns() -> _Patterns:
                         for name in _Patterns.__dataclass_fields__})
 
 
+def lower_is_better(metric: str) -> bool:
+    """Whether a lower value of the metric named ``metric`` is better (FID, perplexity,
+    error rate, loss, MSE...: ``lower_is_better`` in ``data/results.json``).
+
+    >>> lower_is_better("FID"), lower_is_better("top-1 accuracy")
+    (True, False)
+    """
+    return bool(patterns().lower_is_better.search(metric))
+
+
 def _decimal(text: str) -> str | None:
     try:
         value = Decimal(text)
@@ -336,7 +346,7 @@ def _sign(explicit: str | None, word: str | None, metric: str) -> int | None:
         elif pat.change_down.match(word):
             said = -1
         elif pat.change_better.match(word) and stated is None:
-            return None if pat.lower_is_better.search(metric) else 1
+            return None if lower_is_better(metric) else 1
     if stated is not None and said is not None and stated != said:
         return None
     return stated if stated is not None else said

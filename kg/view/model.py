@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Any
 
 from kg.model import ENTITY_TYPES, LINK_ROLES, Entity, Link, Paper, Result
+from kg.resolve.results import lower_is_better
 from kg.view.layout import positions
 
 #: The side panel of an entity lists its most recent papers, this many (the page holds no
@@ -305,7 +306,8 @@ def _value_text(result: Result) -> str:
 def _entity_results(rec: Records, entity: Entity) -> list[Result]:
     """The results naming ``entity``, grouped by metric and dataset: the largest groups
     first (so a capped list keeps the scores that compare), then by metric and dataset
-    label; in a group the highest value first, then by paper title."""
+    label; in a group the best value first (the highest, or the lowest for a metric where
+    lower is better: FID, perplexity, error), then by paper title."""
     results = rec.results_naming.get(entity.id, [])
     sizes: dict[tuple[str, str | None], int] = {}
     for r in results:
@@ -314,22 +316,27 @@ def _entity_results(rec: Records, entity: Entity) -> list[Result]:
     def label(eid: str | None) -> str:
         return rec.entities[eid].label.lower() if eid is not None and eid in rec.entities else ""
 
+    lower = {r.metric: lower_is_better(label(r.metric)) for r in results}
+
     def key(r: Result) -> tuple[Any, ...]:
         return (-sizes[r.metric, r.dataset], label(r.metric), r.metric,
                 r.dataset is None, label(r.dataset), r.dataset or "",  # no dataset last
-                r.kind != "score", -_number(r.value),  # scores, then changes
+                r.kind != "score", _best_first(r.value, lower[r.metric]),  # scores, then changes
                 rec.papers[r.paper].title.lower(), r.paper, r.start)
 
     return sorted(results, key=key)
 
 
-def _number(value: str) -> float:
-    """``value`` as a float; a value that is not a number sorts last."""
+def _best_first(value: str, lower: bool) -> tuple[int, float]:
+    """A sort key putting the best ``value`` first: the highest, or with ``lower`` the
+    lowest; a value that is not a number last."""
     try:
         number = float(value)
     except ValueError:
-        return -math.inf
-    return number if math.isfinite(number) else -math.inf
+        return (1, 0.0)
+    if not math.isfinite(number):
+        return (1, 0.0)
+    return (0, number if lower else -number)
 
 
 def _entity_details(rec: Records, entity: Entity,

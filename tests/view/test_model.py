@@ -214,6 +214,22 @@ def test_an_entity_panel_caps_its_results() -> None:
     assert {row[2][0] for row in other["results"]} == {datasets[1]}
 
 
+def test_an_entity_panel_lists_the_lowest_first_where_lower_is_better() -> None:
+    from dataclasses import replace
+
+    from kg.model import Result
+
+    g = synthetic_graph(30, 10)
+    metric = next(e for e in g.entities() if e.type == "Metric")
+    entities = [replace(e, label="FID") if e.id == metric.id else e for e in g.entities()]
+    results = [Result(paper=p.id, metric=metric.id, value=f"{(i * 7) % 30}.5",
+                      value_text=f"{(i * 7) % 30}.5", field="abstract", start=0, end=4,
+                      sentence="") for i, p in enumerate(g.papers())]
+    rec = model.Records.from_lists(g.papers(), entities, g.links(), results)
+    values = [float(row[0]) for row in model.details(rec, [metric.id])[metric.id]["results"]]
+    assert values == sorted(values) and values[0] == 0.5
+
+
 def _with_changes(graph: FixtureGraph) -> model.Records:
     """The fixture graph and two stated changes of QuickLoRA's paper (p1): "+2.2%" over
     GPT-4 on MMLU, and "reduces ... by 1.3" with no dataset, entity or baseline."""
