@@ -25,7 +25,7 @@ from thinc.api import NumpyOps  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 import kg  # noqa: E402
-from kg.extract.pipeline import load_pipeline  # noqa: E402
+from kg.extract.pipeline import load_pipeline, set_network_ops  # noqa: E402
 from kg.ingest import bundled_listings, read_papers  # noqa: E402
 from kg.pipeline import texts_of  # noqa: E402
 
@@ -67,9 +67,7 @@ def main() -> None:
                                                     for b in BACKENDS}
         for _ in range(args.reps):
             for name, ops in BACKENDS.items():
-                for component in (tok2vec, ner):
-                    for node in component.model.walk():
-                        node.ops = ops
+                set_network_ops(nlp, ops)
                 t = time.process_time()
                 done = list(tok2vec.pipe(docs, batch_size=64))
                 times[name]["tok2vec"].append(time.process_time() - t)

@@ -84,10 +84,11 @@ class BuildResult:
     def summary(self) -> str:
         """One line: papers, entities, links, results (and how many are changes), files
         written, time."""
-        changes = sum(r.kind == "change" for r in self.results)
+        results = self.results
+        changes = sum(r.kind == "change" for r in results)
         return (
             f"{len(self.papers)} papers, {len(self.entities)} entities, {len(self.links)} links, "
-            f"{len(self.results)} results, {changes} of them changes, "
+            f"{len(results)} results, {changes} of them changes, "
             f"{len(self.files)} files written to {self.out_dir}, {self.seconds:.1f} s"
         )
 

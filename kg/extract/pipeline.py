@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -73,7 +74,11 @@ def _use_numpy_gemm(nlp: Language) -> None:
     """
     from thinc.api import NumpyOps
 
-    ops = NumpyOps(use_blis=False)
+    set_network_ops(nlp, NumpyOps(use_blis=False))
+
+
+def set_network_ops(nlp: Language, ops: Any) -> None:
+    """Give every layer of ``nlp``'s networks (tok2vec, NER) the thinc ``ops``."""
     for _, pipe in nlp.pipeline:
         model = getattr(pipe, "model", None)
         if model is not None and hasattr(model, "walk"):

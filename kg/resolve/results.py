@@ -198,19 +198,18 @@ def find_results(paper: str, abstract: str, spans: Sequence[tuple[int, int, str]
         if not by_position:
             if flat is None:  # the same offsets; "." of the change patterns spans lines
                 flat = abstract.replace("\n", " ")
-            out.extend(_changes(paper, abstract, flat, s_start, s_end, inside, types, scores,
-                                subjects, version))
+            out.extend(_changes(paper, abstract, flat, s_start, s_end, inside, metrics,
+                                datasets, types, scores, subjects, version))
     return out
 
 
 def _changes(paper: str, text: str, flat: str, s_start: int, s_end: int,
-             inside: Sequence[_Span], types: Mapping[str, str],
-             scores: Sequence[tuple[Result, _Span]], proposed: Sequence[str], version: str
-             ) -> list[Result]:
+             inside: Sequence[_Span], metrics: Sequence[_Span], datasets: Sequence[_Span],
+             types: Mapping[str, str], scores: Sequence[tuple[Result, _Span]],
+             proposed: Sequence[str], version: str) -> list[Result]:
     """The change results of one sentence (``text[s_start:s_end]``), in text order;
-    ``flat`` is ``text`` with its line breaks made spaces."""
-    metrics = [sp for sp in inside if types[sp.entity] == "Metric"]
-    datasets = [sp for sp in inside if types[sp.entity] == "Dataset"]
+    ``flat`` is ``text`` with its line breaks made spaces, ``metrics`` and ``datasets``
+    the Metric and Dataset mentions among ``inside``, the sentence's mentions."""
     scored = {r.start for r, _ in scores}
     sentence = text[s_start:s_end]
     out: list[Result] = []
@@ -361,8 +360,7 @@ def _baseline(text: str, match: re.Match[str], mid: tuple[int, int] | None,
     pat = patterns()
 
     def named(sp: _Span) -> bool:
-        return types[sp.entity] == "Model" or (types[sp.entity] == "Method" and (
-            sp.entity in proposed or bool(_NAME_LIKE.search(text[sp.start:sp.end]))))
+        return _named(text, sp, types, proposed)
 
     if mid is not None:
         numbers = [m.end() for m in _NUMBER.finditer(text, *mid)]
@@ -415,6 +413,13 @@ def _nearest(datasets: Sequence[_Span], position: int) -> str | None:
     return max(before, key=lambda sp: sp.end).entity if before else None
 
 
+def _named(text: str, sp: _Span, types: Mapping[str, str], proposed: Sequence[str]) -> bool:
+    """Whether the mention ``sp`` can be what a result is of (or compared with): a Model, or
+    a Method the paper proposes or that is written as a name ("MR-MAE base", "SFT")."""
+    return types[sp.entity] == "Model" or (types[sp.entity] == "Method" and (
+        sp.entity in proposed or bool(_NAME_LIKE.search(text[sp.start:sp.end]))))
+
+
 def _subject(text: str, inside: Sequence[_Span], types: Mapping[str, str], position: int,
              sentence: str, proposed: Sequence[str]) -> str | None:
     """The Model or Method the sentence reports a score of, when it says: the nearest Model
@@ -423,9 +428,7 @@ def _subject(text: str, inside: Sequence[_Span], types: Mapping[str, str], posit
     Method the paper proposes when the sentence speaks of the paper's own work ("We ...",
     "Our model ...")."""
     pat = patterns()
-    named = [sp for sp in inside if sp.end <= position and (
-        types[sp.entity] == "Model" or (types[sp.entity] == "Method" and (
-            sp.entity in proposed or _NAME_LIKE.search(text[sp.start:sp.end]))))]
+    named = [sp for sp in inside if sp.end <= position and _named(text, sp, types, proposed)]
     if named:
         nearest = named[-1]
         if pat.compared.search(text[max(0, nearest.start - 40):nearest.start]) or \
