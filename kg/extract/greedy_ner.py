@@ -22,6 +22,7 @@ from spacy.language import Language
 from spacy.pipeline.ner import EntityRecognizer
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
+from thinc.api import NumpyOps
 
 #: Move kinds, in the order of spaCy's BILUO transition system.
 MISSING, BEGIN, IN, LAST, UNIT, OUT = range(6)
@@ -71,7 +72,7 @@ class GreedyEntityRecognizer(EntityRecognizer):
         model = self.model
         return (self.cfg.get("beam_width", 1) == 1 and model.attrs.get("has_upper", False)
                 and not model.attrs.get("unseen_classes")
-                and type(model.ops).__name__ == "NumpyOps"
+                and isinstance(model.ops, NumpyOps)
                 and model.get_ref("lower").get_dim("nF") == 3
                 and model.get_ref("lower").get_dim("nP") >= 2
                 and not any(doc.has_annotation("ENT_IOB") for doc in docs))

@@ -61,7 +61,7 @@ def load_pipeline(model: str | Path | None = None, *, rules: bool = True) -> Lan
         nlp = spacy.load(path, exclude=["tokenizer"], config=_GREEDY_NER)
     except Exception as err:  # spaCy raises several kinds on a broken model
         raise ExtractError(f"cannot load the model at {path}: {err}; run `kg train`") from err
-    _use_numpy_gemm(nlp)
+    _use_inference_ops(nlp)
     if rules:
         for name in RULE_COMPONENTS:
             nlp.add_pipe(name)
@@ -70,17 +70,17 @@ def load_pipeline(model: str | Path | None = None, *, rules: bool = True) -> Lan
     return nlp
 
 
-def _use_numpy_gemm(nlp: Language) -> None:
-    """Run the network's matrix products on NumPy's BLAS instead of thinc's BLIS.
+def _use_inference_ops(nlp: Language) -> None:
+    """Run the network on :class:`kg.extract.ops.InferenceOps` (NumPy's BLAS, a lean maxout).
 
     thinc multiplies matrices with BLIS by default; on this kind of CPU (AVX-512) the
     OpenBLAS behind NumPy is about twice as fast for the tok2vec's products
     (``bench/gemm.py``), with the same results. Only this pipeline's layers change:
     thinc's global default, used by any other model in the process, stays as it was.
     """
-    from thinc.api import NumpyOps
+    from kg.extract.ops import InferenceOps
 
-    set_network_ops(nlp, NumpyOps(use_blis=False))
+    set_network_ops(nlp, InferenceOps())
 
 
 def set_network_ops(nlp: Language, ops: Any) -> None:

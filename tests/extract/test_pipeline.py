@@ -111,14 +111,16 @@ def test_gazetteer_name_extends_a_shorter_ner_metric() -> None:
     assert found["ImageNet-1K"]["type"] == "Dataset"
 
 
-def test_network_multiplies_with_numpy_and_leaves_thincs_default() -> None:
+def test_network_runs_inference_ops_and_leaves_thincs_default() -> None:
     from thinc.api import get_current_ops
 
+    from kg.extract.ops import InferenceOps
     from kg.extract.pipeline import default_pipeline
 
     nlp = default_pipeline()
     layers = [node for name in ("tok2vec", "ner") for node in nlp.get_pipe(name).model.walk()]
-    assert layers and not any(node.ops.use_blis for node in layers)
+    assert layers and all(isinstance(node.ops, InferenceOps) for node in layers)
+    assert not any(node.ops.use_blis for node in layers)
     assert getattr(get_current_ops(), "use_blis", True)  # other models in the process: as before
 
 
