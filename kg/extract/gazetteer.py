@@ -25,6 +25,7 @@ import re
 from importlib import resources
 from pathlib import Path
 
+from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, LENGTH, LIKE_NUM
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -142,6 +143,7 @@ class Gazetteer:
         self.lower: dict[str, tuple[str, str]] = {}
         self.max_words = 1
         self.first_words: set[str] = set()  # the first word of each name of several words
+        self.prefixes: set[str] = set()  # its first word, two words, ... (lower-cased)
         for entry in read_entries(path):
             text = " ".join(entry["text"].split())
             value = (entry["type"], entry["canonical"])
@@ -152,7 +154,12 @@ class Gazetteer:
             self.max_words = max(self.max_words, text.count(" ") + 1)
             if " " in text:
                 self.first_words.add(text.split(" ", 1)[0].lower())
+                words = text.lower().split(" ")
+                self.prefixes.update(" ".join(words[:k]) for k in range(1, len(words)))
         self.max_tokens = 3 * self.max_words
+        #: every lower-cased name and first word of a name: a token that is none of these,
+        #: spaced from the next and without a hyphen, starts no match
+        self.openers = {k.lower() for k in self.exact} | set(self.lower) | self.first_words
         self.suffixes = model_suffixes()
 
     def _grow_model(self, doc: Doc, span: Span) -> Span:
@@ -170,36 +177,50 @@ class Gazetteer:
 
     def matches(self, doc: Doc) -> list[Span]:
         """Every gazetteer name in ``doc`` as a labelled span (overlaps included)."""
+        if not len(doc):
+            return []
         text = doc.text
-        starts: list[int] = []
-        ends: list[int] = []
-        words_: list[str] = []
-        useful: list[bool] = []
-        for t in doc:  # one pass: each Token access builds a Python object
-            word = t.text
-            starts.append(t.idx)
-            ends.append(t.idx + len(word))
-            words_.append(word)
-            useful.append(t.is_alpha or t.like_num or not (t.is_punct or t.is_space))
+        # token offsets and kinds from one array: a Token object per token costs more
+        rows = doc.to_array([IDX, LENGTH, IS_ALPHA, LIKE_NUM, IS_PUNCT, IS_SPACE]).tolist()
+        starts = [r[0] for r in rows]
+        ends = [r[0] + r[1] for r in rows]
+        useful = [bool(r[2] or r[3] or not (r[4] or r[5])) for r in rows]
+        n = len(rows)
+        # spaced[j]: a space before token j (or j is the end)
+        spaced = [True] + [starts[j] > ends[j - 1] for j in range(1, n)] + [True]
+        words_ = [text[a:b] for a, b in zip(starts, ends)]
+        # a name can start only at a token glued to the next, a hyphenated one (ImageNet-1K)
+        # or one whose lower-cased text opens a name: skip the others at once
+        openers = self.openers
+        todo = [i for i, w in enumerate(words_) if useful[i]
+                and (not spaced[i + 1] or "-" in w or w.lower() in openers)]
         exact, lower, first_words = self.exact, self.lower, self.first_words
+        prefixes = self.prefixes
         found: list[Span] = []
-        n = len(doc)
-        for i in range(n):
-            if not useful[i]:
-                continue
-            variant = _VARIANT.match(words_[i])
+        for i in todo:
+            word = words_[i]
+            folded = word.lower()
+            variant = _VARIANT.match(word) if "-" in word else None
             if variant:  # a known dataset with a glued size or version: ImageNet-1K, COCO-2017
                 hit = exact.get(variant.group(1)) or lower.get(variant.group(1).lower())
                 if hit is not None and hit[0] == "Dataset":
                     found.append(Span(doc, i, i + 1, label="Dataset", kb_id=hit[1]))
+            hit = exact.get(word) or lower.get(folded)
+            if hit is not None:
+                found.append(Span(doc, i, i + 1, label=hit[0], kb_id=hit[1]))
+            if i + 1 < n and spaced[i + 1] and folded not in first_words:
+                continue  # the common case: a lone word that starts no name of several words
             words = 1
-            for j in range(i, min(n, i + self.max_tokens)):
-                if j > i and starts[j] > ends[j - 1]:
+            for j in range(i + 1, min(n, i + self.max_tokens)):
+                if spaced[j]:
                     words += 1
                     if words > self.max_words or "\n" in text[ends[j - 1] : starts[j]]:
                         break
                     if words == 2 and text[starts[i] : ends[j - 1]].lower() not in first_words:
                         break  # no name of several words starts with this word
+                    if words > 2 and " ".join(text[starts[i] : ends[j - 1]].split()).lower() \
+                            not in prefixes:
+                        break  # nor with these words
                 if not useful[j]:
                     continue
                 surface = text[starts[i] : ends[j]]
@@ -207,8 +228,7 @@ class Gazetteer:
                     surface = " ".join(surface.split())
                 hit = exact.get(surface) or lower.get(surface.lower())
                 if hit is not None:
-                    span = Span(doc, i, j + 1, label=hit[0], kb_id=hit[1])
-                    found.append(span)
+                    found.append(Span(doc, i, j + 1, label=hit[0], kb_id=hit[1]))
         return found
 
     def __call__(self, doc: Doc) -> Doc:
