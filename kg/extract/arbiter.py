@@ -17,6 +17,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -61,13 +62,13 @@ class Arbiter:
         retype = config.get("retype_by_head", {})
         self.head_types: dict[str, str] = head_types() if retype.get("enabled") else {}
         self.retype = set(retype.get("types", []))
-        self.determiners = sorted((d.lower() + " " for d in config["generic_determiners"]),
-                                  key=len, reverse=True)
+        self.determiners = tuple(sorted((d.lower() + " " for d in config["generic_determiners"]),
+                                        key=len, reverse=True))
 
     def is_generic(self, text: str) -> bool:
         """Whether a mention text is a generic phrase ("our model") rather than a name."""
         t = " ".join(text.lower().split())
-        stripped = True
+        stripped = t.startswith(self.determiners)  # most texts open with none of them
         while stripped:
             stripped = False
             for det in self.determiners:
@@ -81,15 +82,14 @@ class Arbiter:
         if len(span) > self.model_like_max:
             return False
         text = span.text
-        letters = "".join(c for c in text if c.isalpha())
+        letters = "".join(filter(str.isalpha, text))
         if not letters or letters.lower() in self.architectures \
                 or text.lower() in self.architectures:
             return False
-        # mixed case inside one word (RoBERTa, LLaMA, MoCo), or letters with digits (GPT-4)
-        mixed = any(any(c.isupper() for c in t.text[1:]) and any(c.islower() for c in t.text)
-                    for t in span)
-        digits = any(c.isdigit() for c in text)
-        return mixed or digits
+        # letters with digits (GPT-4), or mixed case inside one word (RoBERTa, LLaMA, MoCo)
+        return any(c.isdigit() for c in text) or any(
+            any(c.isupper() for c in t.text[1:]) and any(c.islower() for c in t.text)
+            for t in span)
 
     @staticmethod
     def harmonise_abbreviations(doc: Doc, kept: list[Span]) -> None:
@@ -140,27 +140,32 @@ class Arbiter:
 
     def propagate(self, doc: Doc, kept: list[Span]) -> list[Span]:
         """Mark the other occurrences of each kept name (``propagate`` of ``arbiter.json``)."""
-        names: dict[tuple[str, ...], Span] = {}
-        for m in kept:
-            if m.label_ in self.propagate_types and any(
-                    c.isupper() or c.isdigit() for c in m.text):
-                names.setdefault(tuple(t.text for t in m), m)
-        if not names:
+        shaped = [m for m in kept if m.label_ in self.propagate_types
+                  and any(c.isupper() or c.isdigit() for c in m.text)]
+        if not shaped:
             return kept
+        words = doc.to_array(ORTH).tolist()  # the tokens' texts as string ids
+        names: dict[tuple[int, ...], Span] = {}
+        for m in shaped:
+            names.setdefault(tuple(words[m.start:m.end]), m)
         taken = bytearray(len(doc))
         for m in kept:
             taken[m.start:m.end] = b"\x01" * len(m)
-        words = [t.text for t in doc]
         added: list[Span] = []
         for parts, m in names.items():
             k = len(parts)
-            for i in range(len(words) - k + 1):
-                if words[i] == parts[0] and tuple(words[i:i + k]) == parts \
-                        and not any(taken[i:i + k]):
+            i = -1
+            while True:
+                try:  # the next occurrence of the name's first word
+                    i = words.index(parts[0], i + 1, len(words) - k + 1)
+                except ValueError:
+                    break
+                if tuple(words[i:i + k]) == parts and not any(taken[i:i + k]):
                     span = Span(doc, i, i + k, label=m.label_)
-                    span._.kg_source = "propagation"
-                    span._.kg_score = self.confidence.get("propagation", {}).get(m.label_, 0.5)
-                    span._.kg_role = None
+                    ext = span._
+                    ext.kg_source = "propagation"
+                    ext.kg_score = self.confidence.get("propagation", {}).get(m.label_, 0.5)
+                    ext.kg_role = None
                     added.append(span)
                     taken[i:i + k] = b"\x01" * k
         return sorted(kept + added, key=lambda x: x.start) if added else kept
@@ -208,11 +213,15 @@ class Arbiter:
         taken = bytearray(len(doc))
         kept: list[Span] = []
         roles: dict[tuple[int, int], str] = {}
+        read: set[tuple[int, int]] = set()  # spans on the same tokens share their extensions
         for spans in cands.values():
             for s in spans:
+                if (s.start, s.end) in read:
+                    continue
+                read.add((s.start, s.end))
                 role = s._.kg_role if s.has_extension("kg_role") else None
                 if role:
-                    roles.setdefault((s.start, s.end), role)
+                    roles[(s.start, s.end)] = role
         for source in self.priority:
             if not self.enabled.get(source, False):
                 continue
@@ -225,10 +234,11 @@ class Arbiter:
                 if label == "Method" and self.model_like and self.looks_like_model(s):
                     label = "Model"
                 m = Span(doc, s.start, s.end, label=label)
-                m._.kg_source = origin.get((s.start, s.end), source) if source == "ner" \
+                ext = m._  # one extension accessor for the three values
+                ext.kg_source = origin.get((s.start, s.end), source) if source == "ner" \
                     else source
-                m._.kg_score = self.confidence.get(source, {}).get(label, 0.5)
-                m._.kg_role = roles.get((s.start, s.end))
+                ext.kg_score = self.confidence.get(source, {}).get(label, 0.5)
+                ext.kg_role = roles.get((s.start, s.end))
                 kept.append(m)
                 taken[s.start:s.end] = b"\x01" * (s.end - s.start)
         kept = self.tidy(doc, kept)
@@ -243,8 +253,9 @@ def _moved(m: Span, start: int, end: int, label: str, *, score: float | None = N
     """A kept mention with new tokens or type, keeping its source, role and (unless given)
     score."""
     span = Span(m.doc, start, end, label=label)
-    span._.kg_source, span._.kg_role = m._.kg_source, m._.kg_role
-    span._.kg_score = m._.kg_score if score is None else score
+    old, new = m._, span._
+    new.kg_source, new.kg_role = old.kg_source, old.kg_role
+    new.kg_score = old.kg_score if score is None else score
     return span
 
 
