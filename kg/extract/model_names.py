@@ -17,7 +17,10 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract.spans import MODELS_KEY, add_span, register_extensions
+from kg.extract.spans import MODELS_KEY, add_span, register_extensions, token_texts
+
+#: Family names written in lower case first.
+_LOWER_FAMILIES = ("mT5", "mBART", "wav2vec")
 
 
 @lru_cache(maxsize=1)
@@ -40,42 +43,42 @@ class ModelNames:
         self.glued_exact = _glued(f for f in config["families"] if len(f) < 4)
         self.glued_folded = _glued((f for f in config["families"] if len(f) >= 4), re.IGNORECASE)
 
-    def _family(self, token: Any) -> bool:
-        t = token.text
-        if not t[:1].isupper() and not t.startswith(("mT5", "mBART", "wav2vec")):
+    def _family(self, t: str) -> bool:
+        if not t[:1].isupper() and not t.startswith(_LOWER_FAMILIES):
             return False  # "falcon", "phi": a family name is written as a name
         return t in self.exact or t.lower() in self.folded or (
             any(c.isdigit() for c in t)
             and bool(self.glued_exact.match(t) or self.glued_folded.match(t)))
 
-    def _extends(self, token: Any, after_version: bool) -> bool:
-        t = token.text
+    def _extends(self, t: str, after_version: bool) -> bool:
         return bool(self.version.match(t)) or (after_version and t.lower() in self.flavours)
 
     def __call__(self, doc: Doc) -> Doc:
         found: list[Span] = []
-        i = 0
-        n = len(doc)
-        while i < n:
-            if not self._family(doc[i]):
-                i += 1
-                continue
+        words = token_texts(doc)
+        n = len(words)
+        end = 0
+        # only a capitalised word (or mT5, mBART, wav2vec) can be a family name
+        named = [i for i, w in enumerate(words)
+                 if w[:1].isupper() or w.startswith(_LOWER_FAMILIES)]
+        for i in named:
+            if i < end or not self._family(words[i]):
+                continue  # inside the previous mention, or no family name
             end = i + 1
-            versioned = any(c.isdigit() for c in doc[i].text)
+            versioned = any(c.isdigit() for c in words[i])
             while end < n and end - i < 6:
-                tok = doc[end]
-                if tok.text in "-" and end + 1 < n and not tok.whitespace_ and \
-                        self._extends(doc[end + 1], True):
+                word = words[end]
+                if word in "-" and end + 1 < n and not doc[end].whitespace_ and \
+                        self._extends(words[end + 1], True):
                     end += 2
                     versioned = True
                     continue
-                if self._extends(tok, versioned):
-                    versioned = versioned or bool(self.version.match(tok.text))
+                if self._extends(word, versioned):
+                    versioned = versioned or bool(self.version.match(word))
                     end += 1
                     continue
                 break
             add_span(found, doc, i, end, "Model", source="models")
-            i = end
         doc.spans[MODELS_KEY] = found
         return doc
 

@@ -18,6 +18,7 @@ The arbiter, last, merges ``doc.ents`` and the span groups into the final mentio
 
 from __future__ import annotations
 
+from spacy.attrs import ORTH
 from spacy.tokens import Doc, Span
 
 from kg.errors import ExtractError
@@ -46,6 +47,7 @@ __all__ = [
     "SPAN_KEYS",
     "add_span",
     "register_extensions",
+    "token_texts",
 ]
 
 
@@ -56,6 +58,12 @@ def register_extensions() -> None:
             Span.set_extension(name, default=None)
     if not Doc.has_extension("kg_abbreviations"):
         Doc.set_extension("kg_abbreviations", default=None)
+
+
+def token_texts(doc: Doc) -> list[str]:
+    """The text of each token of ``doc``, read from one array (no Token object per token)."""
+    strings = doc.vocab.strings
+    return [strings[orth] for orth in doc.to_array(ORTH).tolist()] if len(doc) else []
 
 
 def add_span(
