@@ -31,7 +31,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.cues import head_types
-from kg.extract.spans import ABBREVIATIONS_KEY, add_span, register_extensions
+from kg.extract.spans import ABBREVIATIONS_KEY, add_span, register_extensions, token_texts
 
 SOURCE = "abbreviations"
 
@@ -176,18 +176,15 @@ class AbbreviationDetector:
 
     def _candidates(self, doc: Doc) -> list[_Candidate]:
         out: list[_Candidate] = []
-        n = len(doc)
-        i = 0
-        while i < n:
-            close = _BRACKETS.get(doc[i].text)
-            if close is None:
-                i += 1
-                continue
+        texts = token_texts(doc)
+        n = len(texts)
+        # no opening bracket lies inside a pair of brackets taken: each opening is tried
+        for i in [i for i, text in enumerate(texts) if text in _BRACKETS]:
+            close = _BRACKETS[texts[i]]
             j = i + 1
-            while j < n and j - i <= 12 and doc[j].text != close and doc[j].text not in _BRACKETS:
+            while j < n and j - i <= 12 and texts[j] != close and texts[j] not in _BRACKETS:
                 j += 1
-            if j >= n or doc[j].text != close or j == i + 1:
-                i += 1
+            if j >= n or texts[j] != close or j == i + 1:
                 continue
             inner = doc[i + 1 : j]
             short_text = inner.text
@@ -201,7 +198,6 @@ class AbbreviationDetector:
                     inner
                 ) <= max_words(short.text):
                     out.append(_Candidate(short, inner, reversed=True))
-            i = j + 1
         return out
 
     @staticmethod
@@ -282,15 +278,15 @@ class AbbreviationDetector:
         self, doc: Doc, typed: dict[tuple[str, ...], str]
     ) -> list[tuple[int, int, str]]:
         found: list[tuple[int, int, str]] = []
-        texts = [t.text for t in doc]
+        texts = token_texts(doc)
         for parts, label in typed.items():
             k = len(parts)
             forms = {parts}
             if self.plurals:
                 forms |= {(*parts[:-1], number) for number in _other_number(parts[-1])}
-            for i in range(len(texts) - k + 1):
-                if tuple(texts[i : i + k]) in forms:
-                    found.append((i, i + k, label))
+            firsts = {form[0] for form in forms}
+            found.extend((i, i + k, label) for i in range(len(texts) - k + 1)
+                         if texts[i] in firsts and tuple(texts[i : i + k]) in forms)
         return found
 
 
