@@ -119,8 +119,16 @@ def _has_letters(token: Token) -> bool:
 
 
 def ends_sentence(doc: Doc) -> bool:
-    """Whether ``doc`` ends with a full stop: a sentence, not a title."""
-    return doc.text.rstrip().endswith(".")
+    """Whether ``doc`` ends with a full stop: a sentence, not a title.
+
+    The same as ``doc.text.rstrip().endswith(".")``, read from the last tokens that are not
+    all white space (``doc.text`` joins every token).
+    """
+    for i in range(len(doc) - 1, -1, -1):
+        text = doc[i].text.rstrip()
+        if text:
+            return text.endswith(".")
+    return False
 
 
 def is_headline(doc: Doc) -> bool:
@@ -296,8 +304,9 @@ class CueTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         self._headline = is_headline(doc)
-        starts = {e.start: e for e in doc.ents}
-        ends = {e.end: e for e in doc.ents}
+        ents = doc.ents
+        starts = {e.start: e for e in ents}
+        ends = {e.end: e for e in ents}
         group: list[Span] = []
         seen: set[tuple[int, int]] = set()
         for match_id, start, end in self.find(doc):
