@@ -7,12 +7,14 @@ generic phrase ("our model", "the dataset", "baselines"). A role hint from any c
 exactly the same tokens is carried over. Kept mentions lose leading and trailing function
 words ("joint training of", "wherein fine-tuning"). The result is
 ``doc.spans["kg_mentions"]``, sorted,
-non-overlapping, each span with ``kg_score``, ``kg_source`` and ``kg_role`` set.
+non-overlapping, each span with ``kg_score``, ``kg_source`` and ``kg_role`` set (and
+``kg_ner_p``, the NER's probability, on the NER's mentions).
 """
 
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -21,6 +23,7 @@ from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+import kg.extract.greedy_ner  # noqa: F401  (registers Span._.kg_ner_p)
 from kg.extract.spans import SOURCES, SPAN_KEYS, register_extensions
 
 MENTIONS_KEY = "kg_mentions"
@@ -50,6 +53,9 @@ class Arbiter:
         self.gazetteer_types = set(config.get("gazetteer_types", []))
         self.extend_from: list[str] = config.get("extend_ner_from", [])
         self.confidence: dict[str, dict[str, float]] = config["confidence"]
+        by_p = config.get("ner_probability", {})
+        self.ner_bands: list[float] = by_p.get("bands", [])
+        self.ner_precision: list[float | None] = by_p.get("precision", [])
         self.generic = {g.lower() for g in config["generic"]}
         ml = config.get("model_like", {})
         self.model_like = bool(ml.get("enabled"))
@@ -64,6 +70,17 @@ class Arbiter:
         self.retype = set(retype.get("types", []))
         self.determiners = tuple(sorted((d.lower() + " " for d in config["generic_determiners"]),
                                         key=len, reverse=True))
+
+    def score(self, source: str, label: str, p: float | None = None) -> float:
+        """A mention's score: how often mentions like it were right on the dev splits
+        (``bench/calibrate.py``): NER mentions of similar probability ``p`` if known, else
+        the source's mentions of this type."""
+        if p is not None and self.ner_bands:
+            band = bisect_right(self.ner_bands, p) - 1
+            if 0 <= band < len(self.ner_precision) and self.ner_precision[band] is not None:
+                return float(self.ner_precision[band])
+        table = self.confidence.get(source, {})
+        return table.get(label, table.get("*", 0.5))
 
     def is_generic(self, text: str) -> bool:
         """Whether a mention text is a generic phrase ("our model") rather than a name."""
@@ -135,8 +152,8 @@ class Arbiter:
             wanted = self.head_types.get(m[-1].lower_)
             if wanted and wanted != m.label_ and m.label_ in self.retype \
                     and wanted in self.retype:
-                kept[i] = _moved(m, m.start, m.end, wanted, score=self.confidence.get(
-                    m._.kg_source, {}).get(wanted, 0.5))
+                kept[i] = _moved(m, m.start, m.end, wanted,
+                                 score=self.score(m._.kg_source, wanted, m._.kg_ner_p))
 
     def propagate(self, doc: Doc, kept: list[Span]) -> list[Span]:
         """Mark the other occurrences of each kept name (``propagate`` of ``arbiter.json``)."""
@@ -164,7 +181,7 @@ class Arbiter:
                     span = Span(doc, i, i + k, label=m.label_)
                     ext = span._
                     ext.kg_source = "propagation"
-                    ext.kg_score = self.confidence.get("propagation", {}).get(m.label_, 0.5)
+                    ext.kg_score = self.score("propagation", m.label_)
                     ext.kg_role = None
                     added.append(span)
                     taken[i:i + k] = b"\x01" * k
@@ -237,7 +254,8 @@ class Arbiter:
                 ext = m._  # one extension accessor for the three values
                 ext.kg_source = origin.get((s.start, s.end), source) if source == "ner" \
                     else source
-                ext.kg_score = self.confidence.get(source, {}).get(label, 0.5)
+                ext.kg_ner_p = s._.kg_ner_p if source == "ner" else None
+                ext.kg_score = self.score(source, label, ext.kg_ner_p)
                 ext.kg_role = roles.get((s.start, s.end))
                 kept.append(m)
                 taken[s.start:s.end] = b"\x01" * (s.end - s.start)
@@ -254,7 +272,7 @@ def _moved(m: Span, start: int, end: int, label: str, *, score: float | None = N
     score."""
     span = Span(m.doc, start, end, label=label)
     old, new = m._, span._
-    new.kg_source, new.kg_role = old.kg_source, old.kg_role
+    new.kg_source, new.kg_role, new.kg_ner_p = old.kg_source, old.kg_role, old.kg_ner_p
     new.kg_score = old.kg_score if score is None else score
     return span
 

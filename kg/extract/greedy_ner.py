@@ -33,8 +33,16 @@ _KINDS = {"M": MISSING, "B": BEGIN, "I": IN, "L": LAST, "U": UNIT, "O": OUT}
 #: the bundled listings' 738 texts).
 MIN_BATCH = 256
 
-#: A decoded text: its entities as (first token, end token, label) in reading order.
-Entities = list[tuple[int, int, str]]
+#: A decoded text: its entities as (first token, end token, label, probability) in reading
+#: order; the probability is the product of the entity's moves' probabilities (a softmax
+#: over the moves valid at each step).
+Entities = list[tuple[int, int, str, float]]
+
+
+#: The NER's probability of an entity it found (``Span._.kg_ner_p``; None from spaCy's
+#: decoder).
+if not Span.has_extension("kg_ner_p"):
+    Span.set_extension("kg_ner_p", default=None)
 
 
 class GreedyEntityRecognizer(EntityRecognizer):
@@ -65,8 +73,10 @@ class GreedyEntityRecognizer(EntityRecognizer):
             super().set_annotations(docs, predicted)
             return
         for doc, ents in zip(docs, predicted):
-            doc.set_ents([Span(doc, start, end, label=label) for start, end, label in ents],
-                         default="outside")
+            spans = [Span(doc, start, end, label=label) for start, end, label, _ in ents]
+            doc.set_ents(spans, default="outside")
+            for span, (*_, p) in zip(spans, ents):
+                span._.kg_ner_p = p
 
     def _decodable(self, docs: list[Doc]) -> bool:
         model = self.model
@@ -150,7 +160,8 @@ def decode(ner: EntityRecognizer, docs: list[Doc]) -> list[Entities]:
     is_open = np.zeros(len(docs), dtype=bool)
     open_label = np.zeros(len(docs), dtype=np.int64)
     open_start = np.zeros(len(docs), dtype=np.int64)
-    found: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+    open_logp = np.zeros(len(docs))
+    found: list[tuple[np.ndarray, ...]] = []
     for t in range(int(ends[0])):
         n = int(active[t])
         opened = is_open[:n]
@@ -171,23 +182,30 @@ def decode(ner: EntityRecognizer, docs: list[Doc]) -> list[Entities]:
                             sent[here + 1] & two_left, space[here])
         # a state always has a valid move: "out" when no entity is open, "last" of the
         # open entity's label otherwise
-        guess = np.where(valid, scores, -np.inf).argmax(axis=1)
+        masked = np.where(valid, scores, -np.inf)
+        guess = masked.argmax(axis=1)
         kind, number = kinds[guess], numbers[guess]
+        masked -= masked[np.arange(n), guess][:, None]
+        logp = -np.log(np.exp(masked).sum(axis=1))  # log softmax of the move taken
         begin = np.flatnonzero(kind == BEGIN)
         is_open[begin], open_label[begin], open_start[begin] = True, number[begin], t
+        open_logp[begin] = logp[begin]
+        inside = np.flatnonzero(kind == IN)
+        open_logp[inside] += logp[inside]
         closed = np.flatnonzero(kind == LAST)
         if closed.size:
             found.append((closed, open_start[closed], np.full(closed.size, t + 1),
-                          open_label[closed]))
+                          open_label[closed], open_logp[closed] + logp[closed]))
             is_open[closed] = False
         unit = np.flatnonzero(kind == UNIT)
         if unit.size:
             found.append((unit, np.full(unit.size, t), np.full(unit.size, t + 1),
-                          number[unit]))
-    for rows, starts, stops, label_numbers in found:
-        for row, start, stop, number in zip(rows.tolist(), starts.tolist(), stops.tolist(),
-                                            label_numbers.tolist()):
-            out[int(order[row])].append((start, stop, labels[number]))
+                          number[unit], logp[unit]))
+    for rows, starts, stops, label_numbers, logps in found:
+        for row, start, stop, number, lp in zip(rows.tolist(), starts.tolist(),
+                                                stops.tolist(), label_numbers.tolist(),
+                                                np.exp(logps).tolist()):
+            out[int(order[row])].append((start, stop, labels[number], lp))
     for ents in out:
         ents.sort()
     return out

@@ -113,3 +113,19 @@ def test_the_head_word_retypes_methods_tasks_and_datasets(nlp: spacy.language.La
         ("joint training", "Method"), ("text classification", "Task"),
         ("Penn Treebank", "Dataset")]
     assert [ty for _, ty, _ in run(doc, retype_by_head={})] == ["Task", "Method", "Method"]
+
+
+def test_ner_mentions_score_by_their_probability(nlp: spacy.language.Language) -> None:
+    doc = nlp("We use BERT and LoRA and Adam on SQuAD.")
+    bert, lora, adam = Span(doc, 2, 3, "Model"), Span(doc, 4, 5, "Method"), Span(doc, 6, 7,
+                                                                                  "Method")
+    doc.ents = [bert, lora, adam, Span(doc, 8, 9, "Dataset")]
+    bert._.kg_ner_p, lora._.kg_ner_p, adam._.kg_ner_p = 0.99, 0.1, 0.6
+    config = copy.deepcopy(arbiter_config())
+    config["ner_probability"] = {"bands": [0.0, 0.5, 0.98], "precision": [0.2, None, 0.9]}
+    config["confidence"]["ner"] = {"*": 0.4, "Dataset": 0.6}
+    Arbiter(config)(doc)
+    got = {s.text: (s._.kg_score, s._.kg_ner_p) for s in doc.spans[MENTIONS_KEY]}
+    assert got == {"BERT": (0.9, 0.99), "LoRA": (0.2, 0.1),
+                   "Adam": (0.4, 0.6),  # a band with too few mentions: the type's figure
+                   "SQuAD": (0.6, None)}  # probability unknown (e.g. spaCy's decoder)

@@ -49,6 +49,10 @@ def _spacy_entities(ner, docs):
     return [[(e.start, e.end, e.label_) for e in doc.ents] for doc in docs]
 
 
+def _spans(decoded):
+    return [[(start, end, label) for start, end, label, _ in ents] for ents in decoded]
+
+
 def test_the_pipeline_decodes_with_the_batch_wide_decoder(nlp) -> None:
     assert isinstance(nlp.get_pipe("ner"), GreedyEntityRecognizer)
 
@@ -58,10 +62,10 @@ def test_same_entities_as_spacys_decoder(nlp) -> None:
     docs = _tensors(nlp, TEXTS)
     expected = _spacy_entities(ner, docs)
     assert sum(map(len, expected)) > 20  # the texts do hold entities
-    assert decode(ner, docs) == expected
+    assert _spans(decode(ner, docs)) == expected
     # one text at a time (no batch neighbours) and in another order
-    assert [decode(ner, [doc])[0] for doc in docs] == expected
-    assert decode(ner, docs[::-1]) == expected[::-1]
+    assert [_spans(decode(ner, [doc]))[0] for doc in docs] == expected
+    assert _spans(decode(ner, docs[::-1])) == expected[::-1]
 
 
 def test_sentence_starts_bound_entities_as_in_spacy(nlp) -> None:
@@ -71,7 +75,7 @@ def test_sentence_starts_bound_entities_as_in_spacy(nlp) -> None:
         for token in doc[1:]:
             token.is_sent_start = token.i % 3 == 0
     expected = _spacy_entities(ner, docs)
-    assert decode(ner, docs) == expected
+    assert _spans(decode(ner, docs)) == expected
     assert expected != _spacy_entities(ner, _tensors(nlp, TEXTS[:2]))  # starts did matter
 
 
@@ -128,3 +132,34 @@ def test_valid_moves_are_spacys_on_random_walks(nlp) -> None:
                     opened = False
             assert state.is_final()
     assert {(BEGIN, False), (LAST, True)} <= seen  # entities began, and ran over blanks
+
+
+def test_entity_probability_is_the_product_of_its_moves_softmax(nlp) -> None:
+    """Recomputed with spaCy's own step model, move by move, for one text."""
+    ner = nlp.get_pipe("ner")
+    doc = _tensors(nlp, TEXTS[1:2])[0]
+    names = [ner.moves.get_class_name(i) for i in range(ner.moves.n_moves)]
+    state = ner.moves.init_batch([doc])[0]
+    step_model = ner.model.predict([doc])
+    expected, logp, start = [], 0.0, 0
+    while not state.is_final():
+        scores = step_model.predict([state])[0]
+        valid = np.array([ner.moves.is_valid(state, m) for m in names])
+        best = int(np.where(valid, scores, -np.inf).argmax())
+        lp = scores[best] - np.log(np.exp(scores[valid]).sum())
+        move, _, label = names[best].partition("-")
+        t = len(doc) - state.buffer_length()
+        if move == "B":
+            logp, start = lp, t
+        elif move == "I":
+            logp += lp
+        elif move in "LU":
+            expected.append((start if move == "L" else t, t + 1, label,
+                             float(np.exp(logp + lp if move == "L" else lp))))
+        ner.moves.apply_transition(state, names[best])
+    got = decode(ner, [doc])[0]
+    assert [e[:3] for e in got] == [e[:3] for e in expected] and len(got) > 3
+    assert [e[3] for e in got] == pytest.approx([e[3] for e in expected], rel=1e-4)
+    assert all(0.0 < e[3] <= 1.0 for e in got) and min(e[3] for e in got) < 0.99
+    annotated = list(ner.pipe([_tensors(nlp, TEXTS[1:2])[0]]))[0]
+    assert [e._.kg_ner_p for e in annotated.ents] == [e[3] for e in got]
