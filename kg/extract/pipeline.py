@@ -21,8 +21,13 @@ RULE_COMPONENTS: tuple[str, ...] = (
     "kg_model_names", "kg_abbreviations", "kg_cues", "kg_gazetteer")
 
 
-#: Load the trained ``ner`` (spaCy's factory) as ``kg_ner`` (kg/extract/greedy_ner.py).
-_GREEDY_NER = {"components": {"ner": {"factory": "kg_ner"}}}
+def _greedy_ner(path: Path) -> dict[str, Any]:
+    """Config overrides that load a trained ``ner`` (spaCy's factory) as ``kg_ner``
+    (kg/extract/greedy_ner.py); none for a model without one."""
+    config = spacy.util.load_config(path / "config.cfg")
+    if config.get("components", {}).get("ner", {}).get("factory") != "ner":
+        return {}
+    return {"components": {"ner": {"factory": "kg_ner"}}}
 
 
 def default_model_path() -> Path:
@@ -58,7 +63,7 @@ def load_pipeline(model: str | Path | None = None, *, rules: bool = True) -> Lan
         # the tokenizer comes from its registered factory (the config names it); the copy
         # saved beside the weights is the same rules, and reading it again costs 0.15 s;
         # the NER is spaCy's with a faster greedy decoder (same weights, same answers)
-        nlp = spacy.load(path, exclude=["tokenizer"], config=_GREEDY_NER)
+        nlp = spacy.load(path, exclude=["tokenizer"], config=_greedy_ner(path))
     except Exception as err:  # spaCy raises several kinds on a broken model
         raise ExtractError(f"cannot load the model at {path}: {err}; run `kg train`") from err
     _use_inference_ops(nlp)
