@@ -26,12 +26,11 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from kg.errors import ExtractError, UsageError
+from kg.extract import BATCH_SIZE
 from kg.model import Mention
 
 #: Texts per partition sent to a worker.
 PARTITION_SIZE = 512
-#: ``nlp.pipe`` batch size: fastest per CPU-second of 16, 64, 256 (bench/results/tune-600.json).
-BATCH_SIZE = 64
 #: Fewer texts than this are extracted in this process: a second process does not pay off.
 PARALLEL_MIN_TEXTS = 500
 

@@ -127,7 +127,7 @@ def build(
     dask: extract on a Dask cluster: a scheduler address, or ``"local"`` for a LocalCluster
         of two worker processes bound to 127.0.0.1.
     n_process: local extraction processes; ``None`` picks the fastest measured here.
-    batch_size: ``nlp.pipe`` batch size (default :data:`kg.distributed.BATCH_SIZE`).
+    batch_size: ``nlp.pipe`` batch size (default :data:`kg.extract.BATCH_SIZE`).
     model: an extraction model directory instead of the packaged one.
     cache: reuse and write the extraction cache (``out/cache/mentions.jsonl``).
     """
