@@ -18,11 +18,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # measure this checkout, not an installed copy
 
 from kg.extract.arbiter import MENTIONS_KEY, Arbiter, arbiter_config  # noqa: E402
-from kg.extract.corpora import split  # noqa: E402
+from kg.extract.corpora import dev_corpora, split  # noqa: E402
 from kg.extract.pipeline import load_pipeline  # noqa: E402
 from kg.extract.scoring import score  # noqa: E402
 
-CORPORA = ("SciERC", "TDMSci", "GSAP-NER", "SciNLP")
+CORPORA = dev_corpora()
 
 
 def predictions(docs, spacy_docs, arbiter):  # type: ignore[no-untyped-def]

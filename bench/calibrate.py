@@ -36,11 +36,11 @@ sys.path.insert(0, str(ROOT))  # measure this checkout, not an installed copy
 
 import kg  # noqa: E402
 from kg.extract.arbiter import MENTIONS_KEY  # noqa: E402
-from kg.extract.corpora import split  # noqa: E402
+from kg.extract.corpora import dev_corpora, split  # noqa: E402
 from kg.extract.pipeline import load_pipeline  # noqa: E402
 from kg.extract.scoring import FOLD  # noqa: E402
 
-CORPORA = ("SciERC", "TDMSci", "GSAP-NER", "SciNLP")
+CORPORA = dev_corpora()
 #: Lower bounds of the NER probability bands.
 BANDS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98)
 #: Fewest mentions for a cell of its own.

@@ -22,11 +22,11 @@ sys.path.insert(0, str(ROOT))  # measure this checkout, not an installed copy
 
 import kg  # noqa: E402
 from kg.extract import VERSION  # noqa: E402
-from kg.extract.corpora import split  # noqa: E402
+from kg.extract.corpora import dev_corpora, split  # noqa: E402
 from kg.extract.evaluate import evaluate  # noqa: E402
 from kg.extract.pipeline import load_pipeline  # noqa: E402
 
-CORPORA = ("SciERC", "TDMSci", "GSAP-NER", "SciNLP")
+CORPORA = dev_corpora()
 TYPES = ("Method", "Model", "Dataset", "Metric", "Task")
 
 

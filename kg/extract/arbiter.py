@@ -23,7 +23,6 @@ from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-import kg.extract.greedy_ner  # noqa: F401  (registers Span._.kg_ner_p)
 from kg.extract.spans import SOURCES, SPAN_KEYS, register_extensions
 
 MENTIONS_KEY = "kg_mentions"

@@ -32,6 +32,11 @@ def policies() -> dict[str, dict[str, Any]]:
     return {k: v for k, v in json.loads(text).items() if not k.startswith("_")}
 
 
+def dev_corpora() -> tuple[str, ...]:
+    """The corpora with a dev split (scored; SciREX is train-only), in policy order."""
+    return tuple(name for name, policy in policies().items() if policy.get("dev"))
+
+
 def read_gold(path: str | Path) -> list[Doc]:
     """Read a gold JSONL file (format of shared/gold/README.md)."""
     with open(path, encoding="utf-8") as fh:

@@ -19,39 +19,35 @@ from typing import Any
 
 import numpy as np
 from spacy.language import Language
+from spacy.pipeline.factories import register_factories
 from spacy.pipeline.ner import EntityRecognizer
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 from thinc.api import NumpyOps
 
+from kg.extract import CHUNK
+from kg.extract.spans import register_extensions
+
 #: Move kinds, in the order of spaCy's BILUO transition system.
 MISSING, BEGIN, IN, LAST, UNIT, OUT = range(6)
 _KINDS = {"M": MISSING, "B": BEGIN, "I": IN, "L": LAST, "U": UNIT, "O": OUT}
-
-#: Texts decoded together at least: a step costs the same few NumPy calls for one text or
-#: for hundreds, so larger batches take fewer steps per text (64 → 256: 0.6 → 0.45 CPU-s on
-#: the bundled listings' 738 texts).
-MIN_BATCH = 256
 
 #: A decoded text: its entities as (first token, end token, label, probability) in reading
 #: order; the probability is the product of the entity's moves' probabilities (a softmax
 #: over the moves valid at each step).
 Entities = list[tuple[int, int, str, float]]
 
-
-#: The NER's probability of an entity it found (``Span._.kg_ner_p``; None from spaCy's
-#: decoder).
-if not Span.has_extension("kg_ner_p"):
-    Span.set_extension("kg_ner_p", default=None)
+register_extensions()  # Span._.kg_ner_p: the probability of each entity this decoder finds
 
 
 class GreedyEntityRecognizer(EntityRecognizer):
     """spaCy's EntityRecognizer whose greedy decoding runs batch-wide in NumPy."""
 
     def pipe(self, docs: Any, *, batch_size: int = 256) -> Any:
-        """Annotate a stream of docs, a whole batch (at least ``MIN_BATCH``) per decoding."""
+        """Annotate a stream of docs, a whole batch (at least ``kg.extract.CHUNK``) per
+        decoding."""
         error_handler = self.get_error_handler()
-        for batch in minibatch(docs, size=max(batch_size, MIN_BATCH)):
+        for batch in minibatch(docs, size=max(batch_size, CHUNK)):
             batch = list(batch)
             try:
                 self.set_annotations(batch, self.predict(batch))
@@ -211,25 +207,12 @@ def decode(ner: EntityRecognizer, docs: list[Doc]) -> list[Entities]:
     return out
 
 
-@Language.factory(
-    "kg_ner",
-    assigns=["doc.ents", "token.ent_iob", "token.ent_type"],
-    default_config={
-        "moves": None,
-        "update_with_oracle_cut_size": 100,
-        "model": {"@architectures": "spacy.TransitionBasedParser.v2", "state_type": "ner",
-                  "extra_state_tokens": False, "hidden_width": 64, "maxout_pieces": 2,
-                  "use_upper": True,
-                  "tok2vec": {"@architectures": "spacy.HashEmbedCNN.v2",
-                              "pretrained_vectors": None, "width": 96, "depth": 4,
-                              "embed_size": 2000, "window_size": 1, "maxout_pieces": 3,
-                              "subword_features": True}},
-        "incorrect_spans_key": None,
-        "scorer": {"@scorers": "spacy.ner_scorer.v1"},
-    },
-    default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0,
-                           "ents_per_type": None},
-)
+register_factories()  # spaCy registers its own factories lazily
+_NER = Language.get_factory_meta("ner")
+
+
+@Language.factory("kg_ner", assigns=_NER.assigns, default_config=_NER.default_config,
+                  default_score_weights=_NER.default_score_weights)
 def make_greedy_ner(nlp: Language, name: str, model: Any, moves: Any,
                     update_with_oracle_cut_size: int, incorrect_spans_key: str | None,
                     scorer: Any) -> GreedyEntityRecognizer:

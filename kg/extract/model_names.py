@@ -44,8 +44,7 @@ class ModelNames:
         self.glued_folded = _glued((f for f in config["families"] if len(f) >= 4), re.IGNORECASE)
 
     def _family(self, t: str) -> bool:
-        if not t[:1].isupper() and not t.startswith(_LOWER_FAMILIES):
-            return False  # "falcon", "phi": a family name is written as a name
+        """Whether the capitalised word ``t`` names a model family."""
         return t in self.exact or t.lower() in self.folded or (
             any(c.isdigit() for c in t)
             and bool(self.glued_exact.match(t) or self.glued_folded.match(t)))
@@ -58,7 +57,8 @@ class ModelNames:
         words = token_texts(doc)
         n = len(words)
         end = 0
-        # only a capitalised word (or mT5, mBART, wav2vec) can be a family name
+        # only a capitalised word (or mT5, mBART, wav2vec) can be a family name: "falcon",
+        # "phi" are not, a family name is written as a name
         named = [i for i, w in enumerate(words)
                  if w[:1].isupper() or w.startswith(_LOWER_FAMILIES)]
         for i in named:

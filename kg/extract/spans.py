@@ -52,8 +52,9 @@ __all__ = [
 
 
 def register_extensions() -> None:
-    """Register the ``Span`` and ``Doc`` extensions used by the components (idempotent)."""
-    for name in ("kg_score", "kg_source", "kg_role"):
+    """Register the ``Span`` and ``Doc`` extensions used by the components (idempotent);
+    ``kg_ner_p`` is the NER's probability of an entity (None where unknown)."""
+    for name in ("kg_score", "kg_source", "kg_role", "kg_ner_p"):
         if not Span.has_extension(name):
             Span.set_extension(name, default=None)
     if not Doc.has_extension("kg_abbreviations"):
