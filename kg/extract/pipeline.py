@@ -76,16 +76,21 @@ def load_pipeline(model: str | Path | None = None, *, rules: bool = True) -> Lan
 
 
 def _use_inference_ops(nlp: Language) -> None:
-    """Run the network on :class:`kg.extract.ops.InferenceOps` (NumPy's BLAS, a lean maxout).
+    """Run the network on :class:`kg.extract.ops.InferenceOps` (NumPy's BLAS, a lean maxout)
+    and predict the tok2vec with :mod:`kg.extract.fast_tok2vec` (its embedding products
+    computed once).
 
     thinc multiplies matrices with BLIS by default; on this kind of CPU (AVX-512) the
     OpenBLAS behind NumPy is about twice as fast for the tok2vec's products
     (``bench/gemm.py``), with the same results. Only this pipeline's layers change:
     thinc's global default, used by any other model in the process, stays as it was.
     """
+    from kg.extract.fast_tok2vec import speed_up
     from kg.extract.ops import InferenceOps
 
     set_network_ops(nlp, InferenceOps())
+    if "tok2vec" in nlp.pipe_names:
+        speed_up(nlp.get_pipe("tok2vec").model)
 
 
 def set_network_ops(nlp: Language, ops: Any) -> None:
