@@ -31,7 +31,14 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.errors import ExtractError
-from kg.extract.spans import ENTITY_TYPES, GAZETTEER_KEY, add_span, register_extensions
+from kg.extract.spans import (
+    ENTITY_TYPES,
+    GAZETTEER_KEY,
+    add_span,
+    doc_text,
+    register_extensions,
+    token_texts,
+)
 
 SOURCE = "gazetteer"
 _DIGIT = re.compile(r"\d")
@@ -179,16 +186,16 @@ class Gazetteer:
         """Every gazetteer name in ``doc`` as a labelled span (overlaps included)."""
         if not len(doc):
             return []
-        text = doc.text
-        # token offsets and kinds from one array: a Token object per token costs more
-        rows = doc.to_array([IDX, LENGTH, IS_ALPHA, LIKE_NUM, IS_PUNCT, IS_SPACE]).tolist()
-        starts = [r[0] for r in rows]
-        ends = [r[0] + r[1] for r in rows]
-        useful = [bool(r[2] or r[3] or not (r[4] or r[5])) for r in rows]
-        n = len(rows)
+        # token offsets, kinds and texts from arrays: a Token object per token costs more
+        cols = doc.to_array([IDX, LENGTH, IS_ALPHA, LIKE_NUM, IS_PUNCT, IS_SPACE]).T
+        words_ = token_texts(doc)
+        text = doc_text(doc)
+        n = len(words_)
+        useful = ((cols[2] | cols[3]) | ((cols[4] | cols[5]) == 0)).astype(bool).tolist()
+        starts = cols[0].tolist()
+        ends = (cols[0] + cols[1]).tolist()
         # spaced[j]: a space before token j (or j is the end)
         spaced = [True] + [starts[j] > ends[j - 1] for j in range(1, n)] + [True]
-        words_ = [text[a:b] for a, b in zip(starts, ends)]
         # a name can start only at a token glued to the next, a hyphenated one (ImageNet-1K)
         # or one whose lower-cased text opens a name: skip the others at once
         openers = self.openers

@@ -18,7 +18,7 @@ The arbiter, last, merges ``doc.ents`` and the span groups into the final mentio
 
 from __future__ import annotations
 
-from spacy.attrs import ORTH
+from spacy.attrs import ORTH, SPACY
 from spacy.tokens import Doc, Span
 
 from kg.errors import ExtractError
@@ -46,6 +46,7 @@ __all__ = [
     "ROLES",
     "SPAN_KEYS",
     "add_span",
+    "doc_text",
     "register_extensions",
     "token_texts",
 ]
@@ -65,6 +66,14 @@ def token_texts(doc: Doc) -> list[str]:
     """The text of each token of ``doc``, read from one array (no Token object per token)."""
     strings = doc.vocab.strings
     return [strings[orth] for orth in doc.to_array(ORTH).tolist()] if len(doc) else []
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text`` joined from one array of token texts (no Token object per token)."""
+    if not len(doc):
+        return ""
+    spaces = doc.to_array(SPACY).tolist()
+    return "".join([w + " " if sp else w for w, sp in zip(token_texts(doc), spaces)])
 
 
 def add_span(
