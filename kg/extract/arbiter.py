@@ -69,6 +69,9 @@ class Arbiter:
         self.retype = set(retype.get("types", []))
         self.determiners = tuple(sorted((d.lower() + " " for d in config["generic_determiners"]),
                                         key=len, reverse=True))
+        self.not_of_type = {t: {" ".join(x.lower().split()) for x in texts}
+                            for t, texts in config.get("not_of_type", {}).items()
+                            if not t.startswith("_")}
 
     def score(self, source: str, label: str, p: float | None = None) -> float:
         """A mention's score: how often mentions like it were right on the dev splits
@@ -92,6 +95,12 @@ class Arbiter:
                     t = t[len(det):]
                     stripped = True
         return len(t) < 2 or t in self.generic or not any(c.isalpha() for c in t)
+
+    def never_a(self, label: str, text: str) -> bool:
+        """Whether ``text`` is listed as never a mention of type ``label`` ("learning rate"
+        is no Metric)."""
+        texts = self.not_of_type.get(label)
+        return bool(texts) and " ".join(text.lower().split()) in texts
 
     def looks_like_model(self, span: Span) -> bool:
         """Whether a Method span is shaped like a trained model's name (RoBERTa, GPT-4, T5)."""
@@ -261,6 +270,8 @@ class Arbiter:
         kept = self.tidy(doc, kept)
         self.retype_by_head(doc, kept)
         self.harmonise_abbreviations(doc, kept)
+        if self.not_of_type:
+            kept = [m for m in kept if not self.never_a(m.label_, m.text)]
         kept = self.propagate(doc, kept)
         doc.spans[MENTIONS_KEY] = kept
         return doc

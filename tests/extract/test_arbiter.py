@@ -35,6 +35,20 @@ def test_generic_phrases_are_dropped(nlp: spacy.language.Language) -> None:
     assert run(doc) == [("the Pile", "Dataset", "ner")]
 
 
+def test_hyperparameters_are_no_metrics(nlp: spacy.language.Language) -> None:
+    doc = nlp("A lower Learning  Rate and batch size raise accuracy; weight decay helps.")
+    doc.ents = [Span(doc, 2, 5, "Metric"), Span(doc, 6, 8, "Metric"), Span(doc, 9, 10, "Metric"),
+                Span(doc, 11, 13, "Method")]
+    assert run(doc) == [("accuracy", "Metric", "ner"), ("weight decay", "Method", "ner")]
+    # whichever component found it
+    doc = nlp("We anneal the learning rate.")
+    found: list[Span] = []
+    add_span(found, doc, 3, 5, "Metric", source="gazetteer")
+    doc.spans[GAZETTEER_KEY] = found
+    assert run(doc) == []
+    assert run(doc, not_of_type={}) == [("learning rate", "Metric", "gazetteer")]
+
+
 def test_model_shaped_methods_become_models(nlp: spacy.language.Language) -> None:
     doc = nlp("RoBERTa and LSTM and Masked Image Modeling and GPT-4")
     doc.ents = [Span(doc, 0, 1, "Method"), Span(doc, 2, 3, "Method"),
