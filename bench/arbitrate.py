@@ -62,13 +62,15 @@ def main() -> None:
         v["extend_ner_from"] = ext
         variants["NER extended from " + "+".join(ext)] = v
     for key, name in (("edges", "without edge trimming"), ("propagate", "without propagation"),
-                      ("retype_by_head", "without head-word retyping")):
+                      ("retype_by_head", "without head-word retyping"),
+                      ("type_of", "without fixed types (type_of)"),
+                      ("not_of_type", "without excluded types (not_of_type)")):
         v = copy.deepcopy(base)
         v[key] = {}
         variants[name] = v
     v = copy.deepcopy(base)
     v["enabled"] = {k: k == "ner" for k in v["enabled"]}
-    for key in ("edges", "propagate", "retype_by_head"):
+    for key in ("edges", "propagate", "retype_by_head", "type_of", "not_of_type"):
         v[key] = {}
     variants["ner only (no rule, no post-processing)"] = v
     data = {}

@@ -69,9 +69,9 @@ class Arbiter:
         self.retype = set(retype.get("types", []))
         self.determiners = tuple(sorted((d.lower() + " " for d in config["generic_determiners"]),
                                         key=len, reverse=True))
-        self.not_of_type = {t: {" ".join(x.lower().split()) for x in texts}
-                            for t, texts in config.get("not_of_type", {}).items()
-                            if not t.startswith("_")}
+        self.not_of_type = _texts_by_type(config.get("not_of_type", {}))
+        self.type_of = {text: t for t, texts in _texts_by_type(config.get("type_of", {})).items()
+                        for text in texts}
 
     def score(self, source: str, label: str, p: float | None = None) -> float:
         """A mention's score: how often mentions like it were right on the dev splits
@@ -95,6 +95,13 @@ class Arbiter:
                     t = t[len(det):]
                     stripped = True
         return len(t) < 2 or t in self.generic or not any(c.isalpha() for c in t)
+
+    def fix_types(self, kept: list[Span]) -> None:
+        """Give the texts of ``type_of`` their type ("NLP" is a Task)."""
+        for i, m in enumerate(kept):
+            label = self.type_of.get(" ".join(m.text.lower().split()))
+            if label is not None and label != m.label_:
+                kept[i] = _moved(m, m.start, m.end, label)
 
     def never_a(self, label: str, text: str) -> bool:
         """Whether ``text`` is listed as never a mention of type ``label`` ("learning rate"
@@ -270,11 +277,19 @@ class Arbiter:
         kept = self.tidy(doc, kept)
         self.retype_by_head(doc, kept)
         self.harmonise_abbreviations(doc, kept)
+        if self.type_of:
+            self.fix_types(kept)
         if self.not_of_type:
             kept = [m for m in kept if not self.never_a(m.label_, m.text)]
         kept = self.propagate(doc, kept)
         doc.spans[MENTIONS_KEY] = kept
         return doc
+
+
+def _texts_by_type(table: dict[str, Any]) -> dict[str, set[str]]:
+    """The text lists of ``not_of_type`` / ``type_of`` by type, lower-cased, spaces collapsed."""
+    return {t: {" ".join(x.lower().split()) for x in texts}
+            for t, texts in table.items() if not t.startswith("_")}
 
 
 def _moved(m: Span, start: int, end: int, label: str, *, score: float | None = None) -> Span:

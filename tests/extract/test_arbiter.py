@@ -49,6 +49,21 @@ def test_hyperparameters_are_no_metrics(nlp: spacy.language.Language) -> None:
     assert run(doc, not_of_type={}) == [("learning rate", "Metric", "gazetteer")]
 
 
+def test_research_fields_are_tasks(nlp: spacy.language.Language) -> None:
+    doc = nlp("Transformers changed NLP and Computer  Vision, and CV too.")
+    doc.ents = [Span(doc, 0, 1, "Method"), Span(doc, 2, 3, "Method"), Span(doc, 4, 7, "Method"),
+                Span(doc, 9, 10, "Method")]
+    assert run(doc) == [("Transformers", "Method", "ner"), ("NLP", "Task", "ner"),
+                        ("Computer  Vision", "Task", "ner"), ("CV", "Method", "ner")]
+    assert run(doc, type_of={})[1] == ("NLP", "Method", "ner")
+
+
+def test_software_libraries_are_methods_not_models(nlp: spacy.language.Language) -> None:
+    doc = nlp("Built with PyTorch on top of RoBERTa.")
+    doc.ents = [Span(doc, 2, 3, "Method"), Span(doc, 6, 7, "Method")]
+    assert run(doc) == [("PyTorch", "Method", "ner"), ("RoBERTa", "Model", "ner")]
+
+
 def test_model_shaped_methods_become_models(nlp: spacy.language.Language) -> None:
     doc = nlp("RoBERTa and LSTM and Masked Image Modeling and GPT-4")
     doc.ents = [Span(doc, 0, 1, "Method"), Span(doc, 2, 3, "Method"),
