@@ -86,7 +86,7 @@ class Arbiter:
 
     def is_generic(self, text: str) -> bool:
         """Whether a mention text is a generic phrase ("our model") rather than a name."""
-        t = " ".join(text.lower().split())
+        t = _folded(text)
         stripped = t.startswith(self.determiners)  # most texts open with none of them
         while stripped:
             stripped = False
@@ -99,7 +99,7 @@ class Arbiter:
     def fix_types(self, kept: list[Span]) -> None:
         """Give the texts of ``type_of`` their type ("NLP" is a Task)."""
         for i, m in enumerate(kept):
-            label = self.type_of.get(" ".join(m.text.lower().split()))
+            label = self.type_of.get(_folded(m.text))
             if label is not None and label != m.label_:
                 kept[i] = _moved(m, m.start, m.end, label)
 
@@ -107,7 +107,7 @@ class Arbiter:
         """Whether ``text`` is listed as never a mention of type ``label`` ("learning rate"
         is no Metric)."""
         texts = self.not_of_type.get(label)
-        return bool(texts) and " ".join(text.lower().split()) in texts
+        return bool(texts) and _folded(text) in texts
 
     def looks_like_model(self, span: Span) -> bool:
         """Whether a Method span is shaped like a trained model's name (RoBERTa, GPT-4, T5)."""
@@ -286,10 +286,14 @@ class Arbiter:
         return doc
 
 
+def _folded(text: str) -> str:
+    """A mention text as the arbiter's lists hold it: lower-cased, white space collapsed."""
+    return " ".join(text.lower().split())
+
+
 def _texts_by_type(table: dict[str, Any]) -> dict[str, set[str]]:
-    """The text lists of ``not_of_type`` / ``type_of`` by type, lower-cased, spaces collapsed."""
-    return {t: {" ".join(x.lower().split()) for x in texts}
-            for t, texts in table.items() if not t.startswith("_")}
+    """The text lists of ``not_of_type`` / ``type_of`` by type, folded (:func:`_folded`)."""
+    return {t: {_folded(x) for x in texts} for t, texts in table.items() if not t.startswith("_")}
 
 
 def _moved(m: Span, start: int, end: int, label: str, *, score: float | None = None) -> Span:
