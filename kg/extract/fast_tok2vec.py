@@ -44,9 +44,10 @@ def speed_up(model: Model) -> bool:
 
     The original forward function stays reachable as ``model._func.thinc_forward``.
 
-    Prediction reads the weights as they are now (a change of the parameter arrays, as in
-    loading other weights, is noticed and the products computed again); training
-    (``is_train=True``) runs the original layers.
+    Prediction reads the weights as they are now: parameter arrays replaced (as in loading
+    other weights) are noticed and the products computed again; arrays changed in place are
+    not (``load_pipeline``'s networks never train). Training (``is_train=True``) runs the
+    original layers.
     """
     original = model._func
     if not _SHAPE.match(model.name) or hasattr(original, "thinc_forward"):
@@ -56,10 +57,11 @@ def speed_up(model: Model) -> bool:
     def forward(model: Model, docs: Sequence[Any], is_train: bool) -> tuple[list, Callable]:
         if is_train:
             return original(model, docs, is_train)
-        params = _param_ids(model)
-        if cache.get("params") != params:
+        params = _params(model)
+        held = cache.get("params", [])
+        if len(held) != len(params) or any(a is not b for a, b in zip(held, params)):
             cache.clear()
-            cache.update(_prepare(model), params=params)
+            cache.update(_prepare(model), params=params)  # held: their ids stay unique
         return _predict(cache, docs), _no_backprop
 
     forward.thinc_forward = original  # type: ignore[attr-defined]
@@ -71,10 +73,10 @@ def _no_backprop(_: Any) -> Any:
     raise ExtractError("kg.extract.fast_tok2vec predicts only; train with `kg train`")
 
 
-def _param_ids(model: Model) -> tuple[int, ...]:
-    """Which parameter arrays the model holds (new arrays after loading other weights)."""
-    return tuple(id(node.get_param(name)) for node in model.walk()
-                 for name in node.param_names if node.has_param(name))
+def _params(model: Model) -> list[Any]:
+    """The parameter arrays the model holds (new arrays after loading other weights)."""
+    return [node.get_param(name) for node in model.walk()
+            for name in node.param_names if node.has_param(name)]
 
 
 def _piece_major(maxout: Model) -> Weights:
