@@ -5,8 +5,10 @@ Usage: python bench/quality.py [--gold-dir ../shared/gold] [--out bench/results/
 
 Dev splits (never trained on): scierc-dev, the fixed 10% hold-out of tdmsci-train, GSAP-NER
 publication fold 6 (also scored with --abstracts), scinlp-dev. Prints a markdown table and
-writes JSON. Writes the dev split files to bench/results/dev/ so that shared/gold/score.py can
-be run on them too.
+writes JSON. Writes the dev split files and the predictions on them to ``dev/`` beside the
+``--out`` file (bench/results/dev/ by default; git ignores it) so that shared/gold/score.py can
+be run on them too. To compare two versions' predictions, give each its own ``--out``
+directory: the default one is overwritten and ``git status`` never shows it.
 """
 
 from __future__ import annotations
