@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -53,14 +53,20 @@ def _publication(doc_id: str) -> str:
 
 def is_dev(corpus: str, doc: Doc, all_docs: list[Doc] | None = None) -> bool:
     """Whether ``doc`` of a *training* file belongs to the corpus's held-out dev split."""
-    dev = policies()[corpus].get("dev")
-    if not dev:
-        return False
+    return dev_test(corpus, all_docs or [])(doc)
+
+
+def dev_test(corpus: str, all_docs: list[Doc]) -> Callable[[Doc], bool]:
+    """:func:`is_dev` for the documents of one training file ``all_docs``, its fold read
+    once (per document, it read every document: 4,981 GSAP-NER paragraphs, 25M reads)."""
+    dev = policies()[corpus].get("dev") or {}
     if "holdout_mod" in dev:
-        return _bucket(doc["id"], dev["holdout_mod"]) == 0
+        mod = dev["holdout_mod"]
+        return lambda doc: _bucket(doc["id"], mod) == 0
     if "fold" in dev:
-        return _publication(doc["id"]) in gsap_fold(dev["fold"], dev["folds"], all_docs or [])
-    return False
+        fold = gsap_fold(dev["fold"], dev["folds"], all_docs)
+        return lambda doc: _publication(doc["id"]) in fold
+    return lambda doc: False
 
 
 def gsap_fold(fold: int, folds: int, docs: list[Doc]) -> set[str]:
@@ -78,8 +84,9 @@ def split(gold_dir: str | Path, corpus: str) -> tuple[list[Doc], list[Doc]]:
     dev: list[Doc] = []
     for name in policy["files"]:
         docs = read_gold(gold_dir / name)
+        in_dev = dev_test(corpus, docs)
         for doc in docs:
-            (dev if is_dev(corpus, doc, docs) else train).append(doc)
+            (dev if in_dev(doc) else train).append(doc)
     spec = policy.get("dev")
     if spec and "holdout_mod" not in spec and "fold" not in spec:
         dev = read_gold(gold_dir / spec["file"])

@@ -137,6 +137,7 @@ def make_examples(nlp: Language, gold_dir: Path, *, weights: dict[str, float] | 
         silent = [t for t in TYPES if t not in annotated]
         for d in docs:
             doc = nlp.make_doc(d["text"])
+            predicted = doc.copy()  # the same tokens unannotated (tokenizing again cost more)
             ents: list[Span] = []
             missing: list[Span] = []
             for e in d["entities"]:
@@ -163,7 +164,7 @@ def make_examples(nlp: Language, gold_dir: Path, *, weights: dict[str, float] | 
                        if not any(i in taken for i in range(m.start, m.end))]
             doc.set_ents(ents, missing=missing, default="outside")
             examples.append((name, float(p.get("weight", 1.0)),
-                             Example(nlp.make_doc(d["text"]), doc)))
+                             Example(predicted, doc)))
             stats[f"{name}:docs"] += 1
             stats[f"{name}:ents"] += len(ents)
     print("kg train: " + ", ".join(f"{k}={v}" for k, v in sorted(stats.items())), file=sys.stderr)
