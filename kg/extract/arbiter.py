@@ -96,18 +96,17 @@ class Arbiter:
                     stripped = True
         return len(t) < 2 or t in self.generic or not any(c.isalpha() for c in t)
 
-    def fix_types(self, kept: list[Span]) -> None:
-        """Give the texts of ``type_of`` their type ("NLP" is a Task)."""
-        for i, m in enumerate(kept):
-            label = self.type_of.get(_folded(m.text))
-            if label is not None and label != m.label_:
-                kept[i] = _moved(m, m.start, m.end, label)
-
-    def never_a(self, label: str, text: str) -> bool:
-        """Whether ``text`` is listed as never a mention of type ``label`` ("learning rate"
-        is no Metric)."""
-        texts = self.not_of_type.get(label)
-        return bool(texts) and _folded(text) in texts
+    def fixed_types(self, kept: list[Span]) -> list[Span]:
+        """Give the texts of ``type_of`` their type ("NLP" is a Task), then drop the mentions
+        whose text ``not_of_type`` lists for their type ("learning rate" is no Metric)."""
+        out = []
+        for m in kept:
+            text = _folded(m.text)
+            label = self.type_of.get(text, m.label_)
+            if text in self.not_of_type.get(label, ()):
+                continue
+            out.append(m if label == m.label_ else _moved(m, m.start, m.end, label))
+        return out
 
     def looks_like_model(self, span: Span) -> bool:
         """Whether a Method span is shaped like a trained model's name (RoBERTa, GPT-4, T5)."""
@@ -277,10 +276,8 @@ class Arbiter:
         kept = self.tidy(doc, kept)
         self.retype_by_head(doc, kept)
         self.harmonise_abbreviations(doc, kept)
-        if self.type_of:
-            self.fix_types(kept)
-        if self.not_of_type:
-            kept = [m for m in kept if not self.never_a(m.label_, m.text)]
+        if self.type_of or self.not_of_type:
+            kept = self.fixed_types(kept)
         kept = self.propagate(doc, kept)
         doc.spans[MENTIONS_KEY] = kept
         return doc

@@ -51,14 +51,9 @@ def _publication(doc_id: str) -> str:
     return doc_id.split("|", 1)[0]
 
 
-def is_dev(corpus: str, doc: Doc, all_docs: list[Doc] | None = None) -> bool:
-    """Whether ``doc`` of a *training* file belongs to the corpus's held-out dev split."""
-    return dev_test(corpus, all_docs or [])(doc)
-
-
 def dev_test(corpus: str, all_docs: list[Doc]) -> Callable[[Doc], bool]:
-    """:func:`is_dev` for the documents of one training file ``all_docs``, its fold read
-    once (per document, it read every document: 4,981 GSAP-NER paragraphs, 25M reads)."""
+    """Whether a document of the *training* file ``all_docs`` belongs to the corpus's
+    held-out dev split (the GSAP-NER fold is read once for the file, not per document)."""
     dev = policies()[corpus].get("dev") or {}
     if "holdout_mod" in dev:
         mod = dev["holdout_mod"]

@@ -29,6 +29,7 @@ import numpy as np
 from thinc.api import Model
 
 from kg.errors import ExtractError
+from kg.extract.ops import max_of_pieces
 
 # the layer names of spacy.Tok2Vec.v2 over MultiHashEmbed.v2 and MaxoutWindowEncoder.v2
 _SHAPE = re.compile(
@@ -121,10 +122,8 @@ def _features(doc: Any, columns: list) -> np.ndarray:
 
 
 def _maxout(x: np.ndarray, n_out: int, n_pieces: int) -> np.ndarray:
-    best = x[:, :n_out].copy()
-    for piece in range(1, n_pieces):
-        np.maximum(best, x[:, piece * n_out:(piece + 1) * n_out], out=best)
-    return best
+    """Maxout of piece-major pre-activations (N, n_pieces * n_out)."""
+    return max_of_pieces(x.reshape(len(x), n_pieces, n_out).transpose(0, 2, 1))
 
 
 def _layernorm(x: np.ndarray, gain: np.ndarray, shift: np.ndarray) -> np.ndarray:

@@ -189,7 +189,7 @@ class Gazetteer:
         # token offsets, kinds and texts from arrays: a Token object per token costs more
         cols = doc.to_array([IDX, LENGTH, IS_ALPHA, LIKE_NUM, IS_PUNCT, IS_SPACE]).T
         words_ = token_texts(doc)
-        text = doc_text(doc)
+        text = doc_text(doc, words_)
         n = len(words_)
         useful = ((cols[2] | cols[3]) | ((cols[4] | cols[5]) == 0)).astype(bool).tolist()
         starts = cols[0].tolist()

@@ -32,10 +32,7 @@ class InferenceOps(NumpyOps):
 
     def maxout(self, X: Any) -> tuple[Any, None]:  # noqa: N803 (thinc's argument name)
         """The largest of the pieces (last axis) of ``X``; which piece won is not kept."""
-        best = X[..., 0].copy()
-        for piece in range(1, X.shape[-1]):
-            np.maximum(best, X[..., piece], out=best)
-        return best, None
+        return max_of_pieces(X), None
 
     def backprop_maxout(self, dY: Any, which: Any, P: int) -> Any:  # noqa: N803
         """Refuse: these operations do not record the winning pieces training needs."""
@@ -44,3 +41,12 @@ class InferenceOps(NumpyOps):
                                "operations (kg.extract.ops.InferenceOps); train with "
                                "`kg train`, which uses thinc's own")
         return super().backprop_maxout(dY, which, P)
+
+
+def max_of_pieces(x: Any) -> Any:
+    """The largest of the pieces (last axis) of ``x``, with NumPy's ``maximum``; ``x`` may be
+    a strided view."""
+    best = x[..., 0].copy()
+    for piece in range(1, x.shape[-1]):
+        np.maximum(best, x[..., piece], out=best)
+    return best

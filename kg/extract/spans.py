@@ -68,12 +68,14 @@ def token_texts(doc: Doc) -> list[str]:
     return [strings[orth] for orth in doc.to_array(ORTH).tolist()] if len(doc) else []
 
 
-def doc_text(doc: Doc) -> str:
-    """``doc.text`` joined from one array of token texts (no Token object per token)."""
+def doc_text(doc: Doc, texts: list[str] | None = None) -> str:
+    """``doc.text`` joined from one array of token texts (no Token object per token);
+    ``texts``: the doc's :func:`token_texts`, if the caller has them already."""
     if not len(doc):
         return ""
     spaces = doc.to_array(SPACY).tolist()
-    return "".join([w + " " if sp else w for w, sp in zip(token_texts(doc), spaces)])
+    words = token_texts(doc) if texts is None else texts
+    return "".join([w + " " if sp else w for w, sp in zip(words, spaces)])
 
 
 def add_span(
