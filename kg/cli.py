@@ -124,7 +124,9 @@ def eval_(gold: Path, abstracts: bool, predictions: Path | None) -> None:
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="Where to write the model (default: the packaged model directory).")
 @click.option("--seed", default=0, show_default=True, help="Random seed.")
-@click.option("--max-minutes", default=None, type=float, help="Stop training after this long.")
+@click.option("--max-minutes", default=None, type=float,
+              help="Stop the second phase after this long (the weights then depend on the "
+                   "machine's speed; without it the same machine gives the same weights).")
 def train(gold_dir: Path, output: Path | None, seed: int, max_minutes: float | None) -> None:
     """Retrain the shipped NER model from the visible gold corpora (dev splits held out)."""
     from kg.extract.train import train_recipe as train_model
