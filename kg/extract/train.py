@@ -203,6 +203,7 @@ def dev_f1(nlp: Language, dev: dict[str, list[dict[str, Any]]]) -> dict[str, flo
             for name, docs in dev.items()}
 
 
+@threadpool_limits.wrap(limits=1, user_api="blas")  # one BLAS thread: same sums each run
 def train(gold_dir: str | Path, *, output: str | Path | None = None, seed: int = 0,
           max_minutes: float | None = None, max_epochs: int = 12, eval_every: int = 250,
           patience: int = 8, weights: dict[str, float] | None = None,
@@ -213,17 +214,6 @@ def train(gold_dir: str | Path, *, output: str | Path | None = None, seed: int =
     ``init`` continues from a model written earlier (phase 2 of :func:`train_recipe`);
     ``averages`` evaluates and saves the optimizer's parameter averages.
     """
-    with threadpool_limits(limits=1, user_api="blas"):
-        return _train(gold_dir, output=output, seed=seed, max_minutes=max_minutes,
-                      max_epochs=max_epochs, eval_every=eval_every, patience=patience,
-                      weights=weights, learn_rate=learn_rate, dropout=dropout,
-                      averages=averages, init=init, max_steps=max_steps)
-
-
-def _train(gold_dir: str | Path, *, output: str | Path | None, seed: int,
-           max_minutes: float | None, max_epochs: int, eval_every: int, patience: int,
-           weights: dict[str, float] | None, learn_rate: float, dropout: float,
-           averages: bool, init: str | Path | None, max_steps: int | None) -> Path:
     t0 = time.time()
     gold_dir = Path(gold_dir)
     output = Path(output) if output else model_dir()
