@@ -64,13 +64,15 @@ def main() -> None:
     for key, name in (("edges", "without edge trimming"), ("propagate", "without propagation"),
                       ("retype_by_head", "without head-word retyping"),
                       ("type_of", "without fixed types (type_of)"),
-                      ("not_of_type", "without excluded types (not_of_type)")):
+                      ("not_of_type", "without excluded types (not_of_type)"),
+                      ("bare_measures", "without bare measures (bare_measures)")):
         v = copy.deepcopy(base)
         v[key] = {}
         variants[name] = v
     v = copy.deepcopy(base)
     v["enabled"] = {k: k == "ner" for k in v["enabled"]}
-    for key in ("edges", "propagate", "retype_by_head", "type_of", "not_of_type"):
+    for key in ("edges", "propagate", "retype_by_head", "type_of", "not_of_type",
+                "bare_measures"):
         v[key] = {}
     variants["ner only (no rule, no post-processing)"] = v
     data = {}

@@ -5,7 +5,8 @@ components (:mod:`kg.extract.spans`). They are taken in the priority order of
 ``data/arbiter.json``; a candidate is kept when it overlaps no kept mention and is not a
 generic phrase ("our model", "the dataset", "baselines"). A role hint from any candidate on
 exactly the same tokens is carried over. Kept mentions lose leading and trailing function
-words ("joint training of", "wherein fine-tuning"). The result is
+words ("joint training of", "wherein fine-tuning"); a Metric named after its task keeps only
+the measure ("classification accuracy" -> "accuracy"). The result is
 ``doc.spans["kg_mentions"]``, sorted,
 non-overlapping, each span with ``kg_score``, ``kg_source`` and ``kg_role`` set (and
 ``kg_ner_p``, the NER's probability, on the NER's mentions).
@@ -14,6 +15,7 @@ non-overlapping, each span with ``kg_score``, ``kg_source`` and ``kg_role`` set 
 from __future__ import annotations
 
 import json
+import re
 from bisect import bisect_right
 from functools import lru_cache
 from importlib import resources
@@ -72,6 +74,10 @@ class Arbiter:
         self.not_of_type = _texts_by_type(config.get("not_of_type", {}))
         self.type_of = {text: t for t, texts in _texts_by_type(config.get("type_of", {})).items()
                         for text in texts}
+        measures = config.get("bare_measures", {})
+        self.measures = sorted({_folded(m) for m in measures.get("measures", [])}, key=len,
+                               reverse=True)
+        self.task_word = re.compile(measures.get("task_word", "(?!)"))
 
     def score(self, source: str, label: str, p: float | None = None) -> float:
         """A mention's score: how often mentions like it were right on the dev splits
@@ -107,6 +113,22 @@ class Arbiter:
                 continue
             out.append(m if label == m.label_ else _moved(m, m.start, m.end, label))
         return out
+
+    def bare_measures(self, doc: Doc, kept: list[Span]) -> None:
+        """A Metric whose measure follows a task word keeps only the measure
+        (``bare_measures`` of ``arbiter.json``: "classification accuracy" -> "accuracy")."""
+        for i, m in enumerate(kept):
+            if m.label_ != "Metric" or len(m) < 2:
+                continue
+            text = m.text.lower()
+            for measure in self.measures:
+                if not text.endswith(measure) or len(text) == len(measure):
+                    continue
+                at = m.end_char - len(measure)
+                start = next((t.i for t in m[1:] if t.idx == at), None)
+                if start is not None and self.task_word.fullmatch(doc[start - 1].text):
+                    kept[i] = _moved(m, start, m.end, m.label_)
+                break
 
     def looks_like_model(self, span: Span) -> bool:
         """Whether a Method span is shaped like a trained model's name (RoBERTa, GPT-4, T5)."""
@@ -278,6 +300,8 @@ class Arbiter:
         self.harmonise_abbreviations(doc, kept)
         if self.type_of or self.not_of_type:
             kept = self.fixed_types(kept)
+        if self.measures:
+            self.bare_measures(doc, kept)
         kept = self.propagate(doc, kept)
         doc.spans[MENTIONS_KEY] = kept
         return doc

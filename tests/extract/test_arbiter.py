@@ -49,6 +49,24 @@ def test_hyperparameters_are_no_metrics(nlp: spacy.language.Language) -> None:
     assert run(doc, not_of_type={}) == [("learning rate", "Metric", "gazetteer")]
 
 
+def test_a_metric_named_after_its_task_keeps_the_measure(nlp: spacy.language.Language) -> None:
+    doc = nlp("Classification accuracy, WSD accuracy and parsing F1-score rose, "
+              "as did top-1 accuracy, word error rate and BLEU.")
+    doc.ents = [Span(doc, 0, 2, "Metric"), Span(doc, 3, 5, "Metric"),
+                Span(doc, 6, 10, "Metric"), Span(doc, 14, 16, "Metric"),
+                Span(doc, 17, 20, "Metric"), Span(doc, 21, 22, "Metric")]
+    measures = [(t, label) for t, label, _ in run(doc)]
+    assert measures == [("accuracy", "Metric"), ("accuracy", "Metric"), ("F1-score", "Metric"),
+                        ("top-1 accuracy", "Metric"), ("word error rate", "Metric"),
+                        ("BLEU", "Metric")]
+    assert [t for t, _, _ in run(doc, bare_measures={})][:3] == [
+        "Classification accuracy", "WSD accuracy", "parsing F1-score"]
+    # only Metrics: a Task ending so stays whole
+    doc = nlp("We study parsing accuracy.")
+    doc.ents = [Span(doc, 2, 4, "Task")]
+    assert run(doc) == [("parsing accuracy", "Task", "ner")]
+
+
 def test_research_fields_are_tasks(nlp: spacy.language.Language) -> None:
     doc = nlp("Transformers changed NLP and Computer  Vision, and CV too.")
     doc.ents = [Span(doc, 0, 1, "Method"), Span(doc, 2, 3, "Method"), Span(doc, 4, 7, "Method"),
