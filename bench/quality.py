@@ -5,10 +5,11 @@ Usage: python bench/quality.py [--gold-dir ../shared/gold] [--out bench/results/
 
 Dev splits (never trained on): scierc-dev, the fixed 10% hold-out of tdmsci-train, GSAP-NER
 publication fold 6 (also scored with --abstracts), scinlp-dev. Prints a markdown table and
-writes JSON. Writes the dev split files and the predictions on them to ``dev/`` beside the
-``--out`` file (bench/results/dev/ by default; git ignores it) so that shared/gold/score.py can
-be run on them too. To compare two versions' predictions, give each its own ``--out``
-directory: the default one is overwritten and ``git status`` never shows it.
+writes it beside the JSON (``quality.md`` next to ``quality.json``). Writes the dev split
+files and the predictions on them to ``dev/`` beside the ``--out`` file (bench/results/dev/
+by default; git ignores it) so that shared/gold/score.py can be run on them too. To compare
+two versions' predictions, give each its own ``--out`` directory: the default one is
+overwritten and ``git status`` never shows it.
 """
 
 from __future__ import annotations
@@ -72,9 +73,10 @@ def main() -> None:
             print(rows[-1], file=sys.stderr, flush=True)
     header = ("| corpus (dev) | strict F1 | P | R | partial F1 | "
               + " | ".join(f"{t} F1" for t in TYPES) + " |\n|" + "---|" * (5 + len(TYPES)))
-    print(header)
-    print("\n".join(rows))
+    table = header + "\n" + "\n".join(rows) + "\n"
+    print(table, end="")
     Path(args.out).write_text(json.dumps(results, indent=1), encoding="utf-8")
+    Path(args.out).with_suffix(".md").write_text(table, encoding="utf-8")
 
 
 if __name__ == "__main__":
