@@ -61,18 +61,18 @@ def main() -> None:
         v = copy.deepcopy(base)
         v["extend_ner_from"] = ext
         variants["NER extended from " + "+".join(ext)] = v
-    for key, name in (("edges", "without edge trimming"), ("propagate", "without propagation"),
-                      ("retype_by_head", "without head-word retyping"),
-                      ("type_of", "without fixed types (type_of)"),
-                      ("not_of_type", "without excluded types (not_of_type)"),
-                      ("bare_measures", "without bare measures (bare_measures)")):
+    post_processing = (("edges", "without edge trimming"), ("propagate", "without propagation"),
+                       ("retype_by_head", "without head-word retyping"),
+                       ("type_of", "without fixed types (type_of)"),
+                       ("not_of_type", "without excluded types (not_of_type)"),
+                       ("bare_measures", "without bare measures (bare_measures)"))
+    for key, name in post_processing:
         v = copy.deepcopy(base)
         v[key] = {}
         variants[name] = v
     v = copy.deepcopy(base)
     v["enabled"] = {k: k == "ner" for k in v["enabled"]}
-    for key in ("edges", "propagate", "retype_by_head", "type_of", "not_of_type",
-                "bare_measures"):
+    for key, _ in post_processing:
         v[key] = {}
     variants["ner only (no rule, no post-processing)"] = v
     data = {}

@@ -75,7 +75,8 @@ class Arbiter:
         self.type_of = {text: t for t, texts in _texts_by_type(config.get("type_of", {})).items()
                         for text in texts}
         measures = config.get("bare_measures", {})
-        self.measures = sorted({_folded(m) for m in measures.get("measures", [])}, key=len,
+        # lower case, longest first: compared with the end of a mention's text
+        self.measures = sorted({m.lower() for m in measures.get("measures", [])}, key=len,
                                reverse=True)
         self.task_word = re.compile(measures.get("task_word", "(?!)"))
 
