@@ -43,6 +43,7 @@ from spacy.util import filter_spans, minibatch
 from thinc.api import Adam, NumpyOps
 from threadpoolctl import threadpool_limits
 
+from kg.errors import UsageError
 from kg.extract import corpora
 from kg.extract.pipeline import set_network_ops
 from kg.extract.scoring import score
@@ -108,13 +109,21 @@ def _model_names(train: dict[str, list[dict[str, Any]]]) -> set[str]:
     return {n for n, c in names.items() if len(n) > 1}
 
 
-def make_examples(nlp: Language, gold_dir: Path, *, weights: dict[str, float] | None = None
+def make_examples(nlp: Language, gold_dir: Path, *, weights: dict[str, float] | None = None,
+                  only: tuple[str, ...] | None = None
                   ) -> tuple[list[tuple[str, float, Example]], dict[str, list[dict[str, Any]]]]:
     """Training examples (corpus, weight, Example) and the dev documents of each corpus.
 
-    ``weights`` overrides the corpus weights of ``data/corpora.json`` (0 leaves a corpus out).
+    ``weights`` overrides the corpus weights of ``data/corpora.json`` (0 leaves a corpus out);
+    ``only`` keeps just the named corpora, for training and for dev (a dedicated model).
     """
     pol = {k: dict(v) for k, v in corpora.policies().items()}
+    if only is not None:
+        unknown = sorted(set(only) - set(pol))
+        if unknown:
+            raise UsageError(f"unknown corpus {unknown[0]!r}: name one of {sorted(pol)} "
+                             "(kg/extract/data/corpora.json)")
+        pol = {k: v for k, v in pol.items() if k in only}
     for name, w in (weights or {}).items():
         pol[name]["weight"] = w
     train: dict[str, list[dict[str, Any]]] = {}
@@ -208,11 +217,13 @@ def train(gold_dir: str | Path, *, output: str | Path | None = None, seed: int =
           max_minutes: float | None = None, max_epochs: int = 12, eval_every: int = 250,
           patience: int = 8, weights: dict[str, float] | None = None,
           learn_rate: float = 0.001, dropout: float = 0.15, averages: bool = True,
-          init: str | Path | None = None, max_steps: int | None = None) -> Path:
+          init: str | Path | None = None, max_steps: int | None = None,
+          only: tuple[str, ...] | None = None) -> Path:
     """Train the NER and write the best checkpoint (mean dev strict F1) to ``output``.
 
     ``init`` continues from a model written earlier (phase 2 of :func:`train_recipe`);
-    ``averages`` evaluates and saves the optimizer's parameter averages.
+    ``averages`` evaluates and saves the optimizer's parameter averages; ``only`` trains on
+    and selects by the named corpora alone (``bench/ceiling.py``'s dedicated models).
     """
     t0 = time.time()
     gold_dir = Path(gold_dir)
@@ -225,7 +236,11 @@ def train(gold_dir: str | Path, *, output: str | Path | None = None, seed: int =
     else:
         nlp, sourced = new_pipeline()
     set_network_ops(nlp, NumpyOps(use_blis=False))
-    examples, dev = make_examples(nlp, gold_dir, weights=weights)
+    examples, dev = make_examples(nlp, gold_dir, weights=weights, only=only)
+    if not dev:
+        raise UsageError(f"no dev documents to select a checkpoint by in {gold_dir} for "
+                         f"{', '.join(only or corpora.policies())}; name a corpus with a dev "
+                         "split (kg/extract/data/corpora.json)")
     if not init:
         sample = [ex for _, _, ex in examples[:: max(1, len(examples) // 300)]]
         with nlp.select_pipes(disable=sourced):
@@ -240,6 +255,8 @@ def train(gold_dir: str | Path, *, output: str | Path | None = None, seed: int =
     record = {"seed": seed, "weights": weights, "learn_rate": learn_rate, "averages": averages,
               "init": str(init) if init else None, "dropout": dropout, "max_steps": max_steps,
               "ops": "numpy", "sourced_tok2vec": bool(sourced), "history": history}
+    if only is not None:
+        record["only"] = list(only)
     deadline = t0 + max_minutes * 60 if max_minutes else None
     done = False
     for epoch in range(max_epochs):
@@ -281,7 +298,7 @@ def _write_record(output: Path, record: dict[str, Any]) -> None:
 
 def train_recipe(gold_dir: str | Path, *, output: str | Path | None = None, seed: int = 0,
                  max_minutes: float | None = None, steps: tuple[int, int] = (1750, 2500),
-                 eval_every: int = 250) -> Path:
+                 eval_every: int = 250, only: tuple[str, ...] | None = None) -> Path:
     """The recipe of the shipped model (``kg train``), in two phases.
 
     1. 1,750 steps of 32 documents from the en_core_web_sm tok2vec, learning rate 0.001,
@@ -289,13 +306,15 @@ def train_recipe(gold_dir: str | Path, *, output: str | Path | None = None, seed
     2. from that checkpoint, 2,500 steps at learning rate 0.0005 with parameter averaging,
        or fewer if the mean dev F1 stops improving (8 evaluations) or ``max_minutes`` pass;
        the best checkpoint is the model.
+
+    ``only`` runs the same recipe on some corpora alone (see :func:`train`).
     """
     with tempfile.TemporaryDirectory(prefix="kg-train-") as tmp:
         first = train(gold_dir, output=Path(tmp) / "phase1", seed=seed, averages=False,
-                      max_steps=steps[0], patience=100, eval_every=eval_every)
+                      max_steps=steps[0], patience=100, eval_every=eval_every, only=only)
         out = train(gold_dir, output=output, seed=seed, init=first, learn_rate=0.0005,
                     max_minutes=max_minutes, max_epochs=20, max_steps=steps[1],
-                    eval_every=eval_every)
+                    eval_every=eval_every, only=only)
         # the model's training.json tells both phases
         record = json.loads((out / "training.json").read_text(encoding="utf-8"))
         record["phase1"] = json.loads((first / "training.json").read_text(encoding="utf-8"))

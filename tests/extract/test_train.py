@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.errors import UsageError
 from kg.extract import corpora
 from kg.extract.pipeline import load_pipeline
 from kg.extract.train import train, train_recipe
@@ -60,3 +61,18 @@ def test_the_recipe_gives_the_same_weights_twice_and_records_both_phases(
     assert record["phase1"]["averages"] is False and record["averages"] is True
     assert [h["step"] for h in record["history"]] == [3]
     assert record["best_step"] == 3 and record["best_mean_dev_f1"] == record["history"][0]["mean"]
+
+
+@needs_gold
+def test_a_dedicated_model_trains_on_and_is_selected_by_its_corpus_alone(
+        gold: Path, tmp_path: Path) -> None:
+    out = train(gold, output=tmp_path / "scierc", max_steps=1, eval_every=1, max_epochs=1,
+                only=("SciERC",))
+    record = json.loads((out / "training.json").read_text())
+    assert record["only"] == ["SciERC"]
+    assert set(record["history"][0]) == {"step", "epoch", "minutes", "loss", "SciERC", "mean"}
+    assert record["history"][0]["mean"] == record["history"][0]["SciERC"]
+    with pytest.raises(UsageError, match="unknown corpus 'SciErc'"):
+        train(gold, output=tmp_path / "typo", max_steps=1, only=("SciErc",))
+    with pytest.raises(UsageError, match="no dev documents"):  # SciREX is train-only
+        train(gold, output=tmp_path / "scirex", max_steps=1, only=("SciREX",))
