@@ -46,6 +46,7 @@ def spacy_default(gold_dir: str, corpus: str, work: Path, steps: int) -> float:
     from spacy.tokens import DocBin
 
     nlp = spacy.blank("en")
+    work.mkdir(parents=True, exist_ok=True)
     paths = {}
     for part, docs in zip(("train", "dev"), split(gold_dir, corpus)):
         db = DocBin()
