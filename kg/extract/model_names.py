@@ -1,7 +1,8 @@
 """``kg_model_names``: mentions of widely known model families with their version and size.
 
 A token that is a family name of ``data/model_families.json`` (or a family name glued to a
-version, as in ``LLaMA2`` or ``Llama3-8B``) starts a Model mention that extends over the
+version, as in ``LLaMA2`` or ``Llama3-8B``, or joined to a flavour by an underscore, as in
+``BERT_BASE``) starts a Model mention that extends over the
 version, size and flavour tokens that follow: ``Llama 2``, ``Llama 3.1 8B Instruct``,
 ``GPT-4o``, ``T5 base``. Candidates go to ``doc.spans["kg_models"]`` with source ``"models"``.
 """
@@ -42,12 +43,18 @@ class ModelNames:
         # a family name glued to a version or size: "LLaMA2", "Llama3-8B", "T5-11B"
         self.glued_exact = _glued(f for f in config["families"] if len(f) < 4)
         self.glued_folded = _glued((f for f in config["families"] if len(f) >= 4), re.IGNORECASE)
+        # a family name and a flavour joined by an underscore: "BERT_BASE", "GPT_LARGE"
+        flavours = "|".join(re.escape(f) for f in sorted(self.flavours, key=len, reverse=True))
+        self.underscored = re.compile(rf"^(?P<family>[^_]+)_(?i:{flavours})$")
 
     def _family(self, t: str) -> bool:
         """Whether the capitalised word ``t`` names a model family."""
-        return t in self.exact or t.lower() in self.folded or (
-            any(c.isdigit() for c in t)
-            and bool(self.glued_exact.match(t) or self.glued_folded.match(t)))
+        if t in self.exact or t.lower() in self.folded:
+            return True
+        if any(c.isdigit() for c in t):
+            return bool(self.glued_exact.match(t) or self.glued_folded.match(t))
+        joined = self.underscored.match(t)
+        return joined is not None and self._family(joined["family"])
 
     def _extends(self, t: str, after_version: bool) -> bool:
         return bool(self.version.match(t)) or (after_version and t.lower() in self.flavours)

@@ -39,5 +39,10 @@ def test_flavour_needs_a_version(nlp: spacy.language.Language) -> None:
     assert names(nlp, "BERT large models") == ["BERT"]
 
 
+def test_a_flavour_joined_by_an_underscore(nlp: spacy.language.Language) -> None:
+    text = "pre-training BERT_BASE and GPT_base, not BERT_SCORE or FOO_BASE or NEW_BERT"
+    assert names(nlp, text) == ["BERT_BASE", "GPT_base"]
+
+
 def test_lower_case_words_are_not_names(nlp: spacy.language.Language) -> None:
     assert names(nlp, "the falcon and the phi of the mistral wind") == []
