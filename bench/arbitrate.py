@@ -65,7 +65,8 @@ def main() -> None:
                        ("retype_by_head", "without head-word retyping"),
                        ("type_of", "without fixed types (type_of)"),
                        ("not_of_type", "without excluded types (not_of_type)"),
-                       ("bare_measures", "without bare measures (bare_measures)"))
+                       ("bare_measures", "without bare measures (bare_measures)"),
+                       ("known_names", "without known names (known_names: PwC datasets)"))
     for key, name in post_processing:
         v = copy.deepcopy(base)
         v[key] = {}

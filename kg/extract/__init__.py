@@ -21,7 +21,7 @@ from kg.model import Mention, Problem
 
 #: The extractor version recorded in provenance and cache keys; bump it when the model or
 #: the rule data change.
-VERSION = "kg-extract/1.6"
+VERSION = "kg-extract/1.7"
 
 __all__ = ["BATCH_SIZE", "VERSION", "extract", "extract_mentions", "extract_file"]
 

@@ -79,6 +79,7 @@ class Arbiter:
         self.measures = sorted({m.lower() for m in measures.get("measures", [])}, key=len,
                                reverse=True)
         self.task_word = re.compile(measures.get("task_word", "(?!)"))
+        self.known_types = set(config.get("known_names", {}).get("types", []))
 
     def score(self, source: str, label: str, p: float | None = None) -> float:
         """A mention's score: how often mentions like it were right on the dev splits
@@ -232,6 +233,27 @@ class Arbiter:
                 out.setdefault(SOURCES[key], []).extend(doc.spans[key])
         return out
 
+    def known_names(self, cands: dict[str, list[Span]]) -> dict[tuple[int, int], str]:
+        """Give an NER span the type of a gazetteer name on exactly its tokens, for the types
+        of ``known_names`` ("SST-2" read as a Method is the Dataset Papers with Code lists);
+        the mention's source is then the gazetteer. A short form the text defines is left
+        alone: the text says what it stands for ("Clustering-On-Difficulty (COD)")."""
+        ner = cands.get("ner", [])
+        known = {(c.start, c.end): c.label_ for c in cands.get("gazetteer", [])
+                 if c.label_ in self.known_types}
+        origin: dict[tuple[int, int], str] = {}
+        if not ner or not known:
+            return origin
+        doc = ner[0].doc
+        pairs = doc._.kg_abbreviations if doc.has_extension("kg_abbreviations") else None
+        defined = {short.text for short, _ in pairs} if pairs else set()
+        for k, n in enumerate(ner):
+            label = known.get((n.start, n.end))
+            if label is not None and label != n.label_ and n.text not in defined:
+                ner[k] = Span(n.doc, n.start, n.end, label=label)
+                origin[(n.start, n.end)] = "gazetteer"
+        return origin
+
     def extend(self, cands: dict[str, list[Span]]) -> dict[tuple[int, int], str]:
         """Let a longer candidate of the same type replace the NER span it contains.
 
@@ -263,7 +285,8 @@ class Arbiter:
 
     def __call__(self, doc: Doc) -> Doc:
         cands = self.candidates(doc)
-        origin = self.extend(cands)
+        origin = self.known_names(cands) if self.known_types else {}
+        origin.update(self.extend(cands))
         taken = bytearray(len(doc))
         kept: list[Span] = []
         roles: dict[tuple[int, int], str] = {}

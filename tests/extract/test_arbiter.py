@@ -117,6 +117,38 @@ def test_gazetteer_name_extends_ner_span(nlp: spacy.language.Language) -> None:
     assert run(doc, extend_ner_from=[]) == [("accuracy", "Metric", "ner")]
 
 
+def test_a_known_dataset_name_retypes_the_ner_span(nlp: spacy.language.Language) -> None:
+    doc = nlp("We train on SST-2 and report EMD.")
+    sst, emd = (next(t.i for t in doc if t.text == w) for w in ("SST-2", "EMD"))
+    doc.ents = [Span(doc, sst, sst + 1, "Method"), Span(doc, emd, emd + 1, "Method")]
+    gaz: list[Span] = []
+    add_span(gaz, doc, sst, sst + 1, "Dataset", source="gazetteer")
+    add_span(gaz, doc, emd, emd + 1, "Metric", source="gazetteer")
+    doc.spans[GAZETTEER_KEY] = gaz
+    # only the listed types retype: "EMD" stays the NER's Method
+    assert run(doc) == [("SST-2", "Dataset", "gazetteer"), ("EMD", "Method", "ner")]
+    doc.spans[GAZETTEER_KEY] = gaz
+    # without it, the shape of the name makes the NER's Method a Model
+    assert run(doc, known_names={}) == [("SST-2", "Model", "ner"), ("EMD", "Method", "ner")]
+
+
+def test_a_short_form_the_text_defines_is_not_retyped(nlp: spacy.language.Language) -> None:
+    import kg.extract.abbreviations  # noqa: F401  (registers Doc._.kg_abbreviations)
+
+    doc = nlp("We propose a Clustering-On-Difficulty (COD) framework. COD works.")
+    cod = [t.i for t in doc if t.text == "COD"]
+    doc.ents = [Span(doc, i, i + 1, "Method") for i in cod]
+    doc._.kg_abbreviations = [(doc[cod[0]:cod[0] + 1], doc[cod[0] - 2:cod[0] - 1])]
+    gaz: list[Span] = []
+    for i in cod:  # Papers with Code lists a dataset "COD"
+        add_span(gaz, doc, i, i + 1, "Dataset", source="gazetteer")
+    doc.spans[GAZETTEER_KEY] = gaz
+    assert run(doc) == [("COD", "Method", "ner"), ("COD", "Method", "ner")]
+    doc._.kg_abbreviations = []
+    doc.spans[GAZETTEER_KEY] = gaz
+    assert run(doc) == [("COD", "Dataset", "gazetteer"), ("COD", "Dataset", "gazetteer")]
+
+
 def test_trailing_function_words_are_dropped(nlp: spacy.language.Language) -> None:
     doc = nlp("This removes joint training of generator networks.")
     doc.ents = [Span(doc, 2, 5, "Task"), Span(doc, 5, 7, "Method")]
