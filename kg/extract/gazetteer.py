@@ -8,8 +8,9 @@ Short or acronym-like names (all capitals, at most 5 characters, or one word con
 digit) match case-sensitively, so "IS" or "Cora" do not match "is" or "cora"; the others match
 in any case. Of overlapping matches the longest wins ("semantic segmentation" over
 "segmentation"); a model name grows over a glued size suffix listed in
-``data/gazetteer-filters.json`` ("RoBERTa-large"). Each match becomes a span of
-``doc.spans["kg_gazetteer"]`` labelled with the name's type, with ``kg_source ==
+``data/gazetteer-filters.json`` ("RoBERTa-large"); a dataset name of several words also
+matches as one token with hyphens ("PASCAL-Context" for "PASCAL Context"). Each match
+becomes a span of ``doc.spans["kg_gazetteer"]`` labelled with the name's type, with ``kg_source ==
 "gazetteer"`` and ``span.kb_id_`` set to the canonical name.
 
 Names are not tokenized: the component looks the text of token-aligned spans up in two
@@ -213,6 +214,12 @@ class Gazetteer:
                 if hit is not None and hit[0] == "Dataset":
                     found.append(Span(doc, i, i + 1, label="Dataset", kb_id=hit[1]))
             hit = exact.get(word) or lower.get(folded)
+            if hit is None and variant is None and "-" in word:
+                # a dataset of several words written with hyphens: PASCAL-Context
+                spaced_out = word.replace("-", " ")
+                hit = exact.get(spaced_out) or lower.get(spaced_out.lower())
+                if hit is not None and hit[0] != "Dataset":
+                    hit = None
             if hit is not None:
                 found.append(Span(doc, i, i + 1, label=hit[0], kb_id=hit[1]))
             if i + 1 < n and spaced[i + 1] and folded not in first_words:

@@ -86,6 +86,12 @@ def test_names_across_lines_and_odd_spacing(small: Language) -> None:
     assert found(small("semantic\n\nsegmentation")) == [("segmentation", "Task")]
 
 
+def test_a_dataset_written_with_hyphens(small: Language) -> None:
+    assert found(small("results on Penn-Treebank")) == [("Penn-Treebank", "Dataset")]
+    # other types keep their spelling: a hyphen often joins words that are no name
+    assert found(small("Semantic-Segmentation")) == []
+
+
 def test_robust_to_empty_and_markup(small: Language) -> None:
     assert found(small("")) == []
     assert found(small("<p>$\\mathcal{L}$ {{BLEU}} (Cora) </p>")) == [
