@@ -5,6 +5,8 @@ version, as in ``LLaMA2`` or ``Llama3-8B``, or joined to a flavour by an undersc
 ``BERT_BASE``) starts a Model mention that extends over the
 version, size and flavour tokens that follow: ``Llama 2``, ``Llama 3.1 8B Instruct``,
 ``GPT-4o``, ``T5 base``. Candidates go to ``doc.spans["kg_models"]`` with source ``"models"``.
+A family name that is also a common word of the field (``MAE``, mean absolute error) is a
+family only in a text that its ``context`` pattern matches (masked autoencoders, pre-training).
 """
 
 from __future__ import annotations
@@ -43,6 +45,10 @@ class ModelNames:
         # a family name glued to a version or size: "LLaMA2", "Llama3-8B", "T5-11B"
         self.glued_exact = _glued(f for f in config["families"] if len(f) < 4)
         self.glued_folded = _glued((f for f in config["families"] if len(f) >= 4), re.IGNORECASE)
+        #: names that are a family only in a text their pattern matches
+        self.context = {name: re.compile(pattern)
+                        for name, pattern in config.get("context", {}).items()
+                        if not name.startswith("_")}
         # a family name and a flavour joined by an underscore: "BERT_BASE", "GPT_LARGE"
         flavours = "|".join(re.escape(f) for f in sorted(self.flavours, key=len, reverse=True))
         self.underscored = re.compile(rf"^(?P<family>[^_]+)_(?i:{flavours})$")
@@ -71,6 +77,9 @@ class ModelNames:
         for i in named:
             if i < end or not self._family(words[i]):
                 continue  # inside the previous mention, or no family name
+            pattern = self.context.get(words[i])
+            if pattern is not None and not pattern.search(doc.text):
+                continue  # "MAE" in a text about errors, not masked autoencoders
             end = i + 1
             versioned = any(c.isdigit() for c in words[i])
             while end < n and end - i < 6:

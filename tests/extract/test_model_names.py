@@ -46,3 +46,9 @@ def test_a_flavour_joined_by_an_underscore(nlp: spacy.language.Language) -> None
 
 def test_lower_case_words_are_not_names(nlp: spacy.language.Language) -> None:
     assert names(nlp, "the falcon and the phi of the mistral wind") == []
+
+
+def test_a_family_that_is_also_a_measure_needs_its_context(nlp: spacy.language.Language) -> None:
+    assert names(nlp, "The model reaches an MAE of 0.52 and an RMSE of 0.8.") == []
+    assert names(nlp, "Masked Autoencoders (MAE) learn by reconstruction.") == ["MAE"]
+    assert names(nlp, "We compare MoCo and MAE pre-training.") == ["MoCo", "MAE"]
