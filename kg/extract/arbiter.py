@@ -254,6 +254,19 @@ class Arbiter:
                 origin[(n.start, n.end)] = "gazetteer"
         return origin
 
+    @staticmethod
+    def measures_named_after_models(cands: dict[str, list[Span]]) -> None:
+        """Drop the model names inside a longer Metric of the NER or the gazetteer: the
+        model's name is part of the measure's ("Inception Score", "CLIP score")."""
+        models = cands.get("models")
+        if not models:
+            return
+        metrics = [(c.start, c.end) for source in ("ner", "gazetteer")
+                   for c in cands.get(source, []) if c.label_ == "Metric" and len(c) > 1]
+        if metrics:
+            cands["models"] = [m for m in models if not any(
+                s <= m.start and m.end <= e and e - s > len(m) for s, e in metrics)]
+
     def extend(self, cands: dict[str, list[Span]]) -> dict[tuple[int, int], str]:
         """Let a longer candidate of the same type replace the NER span it contains.
 
@@ -285,6 +298,7 @@ class Arbiter:
 
     def __call__(self, doc: Doc) -> Doc:
         cands = self.candidates(doc)
+        self.measures_named_after_models(cands)
         origin = self.known_names(cands) if self.known_types else {}
         origin.update(self.extend(cands))
         taken = bytearray(len(doc))

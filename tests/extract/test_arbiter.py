@@ -9,7 +9,13 @@ import spacy
 from spacy.tokens import Span
 
 from kg.extract.arbiter import MENTIONS_KEY, Arbiter, arbiter_config
-from kg.extract.spans import CUES_KEY, GAZETTEER_KEY, add_span, register_extensions
+from kg.extract.spans import (
+    CUES_KEY,
+    GAZETTEER_KEY,
+    MODELS_KEY,
+    add_span,
+    register_extensions,
+)
 from kg.extract.tokenizer import make_tokenizer
 
 
@@ -147,6 +153,16 @@ def test_a_short_form_the_text_defines_is_not_retyped(nlp: spacy.language.Langua
     doc._.kg_abbreviations = []
     doc.spans[GAZETTEER_KEY] = gaz
     assert run(doc) == [("COD", "Dataset", "gazetteer"), ("COD", "Dataset", "gazetteer")]
+
+
+def test_a_model_name_inside_a_measure_is_part_of_it(nlp: spacy.language.Language) -> None:
+    doc = nlp("The Inception Score rises and Inception is frozen.")
+    doc.ents = [Span(doc, 1, 3, "Metric")]
+    models: list[Span] = []
+    add_span(models, doc, 1, 2, "Model", source="models")
+    add_span(models, doc, 5, 6, "Model", source="models")
+    doc.spans[MODELS_KEY] = models
+    assert run(doc) == [("Inception Score", "Metric", "ner"), ("Inception", "Model", "models")]
 
 
 def test_trailing_function_words_are_dropped(nlp: spacy.language.Language) -> None:
