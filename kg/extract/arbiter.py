@@ -149,7 +149,7 @@ class Arbiter:
     @staticmethod
     def harmonise_abbreviations(doc: Doc, kept: list[Span]) -> None:
         """Give every kept short form of an abbreviation the type of its kept long form."""
-        pairs = doc._.kg_abbreviations if doc.has_extension("kg_abbreviations") else None
+        pairs = doc._.kg_abbreviations  # registered with the arbiter's extensions
         if not pairs:
             return
         by_tokens = {(m.start, m.end): m for m in kept}
@@ -239,14 +239,14 @@ class Arbiter:
         the mention's source is then the gazetteer. A short form the text defines is left
         alone: the text says what it stands for ("Clustering-On-Difficulty (COD)")."""
         ner = cands.get("ner", [])
+        origin: dict[tuple[int, int], str] = {}
+        if not ner or not self.known_types:
+            return origin
         known = {(c.start, c.end): c.label_ for c in cands.get("gazetteer", [])
                  if c.label_ in self.known_types}
-        origin: dict[tuple[int, int], str] = {}
-        if not ner or not known:
+        if not known:
             return origin
-        doc = ner[0].doc
-        pairs = doc._.kg_abbreviations if doc.has_extension("kg_abbreviations") else None
-        defined = {short.text for short, _ in pairs} if pairs else set()
+        defined = {short.text for short, _ in ner[0].doc._.kg_abbreviations or ()}
         for k, n in enumerate(ner):
             label = known.get((n.start, n.end))
             if label is not None and label != n.label_ and n.text not in defined:
@@ -299,7 +299,7 @@ class Arbiter:
     def __call__(self, doc: Doc) -> Doc:
         cands = self.candidates(doc)
         self.measures_named_after_models(cands)
-        origin = self.known_names(cands) if self.known_types else {}
+        origin = self.known_names(cands)
         origin.update(self.extend(cands))
         taken = bytearray(len(doc))
         kept: list[Span] = []

@@ -74,12 +74,16 @@ class ModelNames:
         # "phi" are not, a family name is written as a name
         named = [i for i, w in enumerate(words)
                  if w[:1].isupper() or w.startswith(_LOWER_FAMILIES)]
+        in_context: dict[str, bool] = {}  # each pattern searched once a text
         for i in named:
             if i < end or not self._family(words[i]):
                 continue  # inside the previous mention, or no family name
             pattern = self.context.get(words[i])
-            if pattern is not None and not pattern.search(doc.text):
-                continue  # "MAE" in a text about errors, not masked autoencoders
+            if pattern is not None:
+                if words[i] not in in_context:
+                    in_context[words[i]] = pattern.search(doc.text) is not None
+                if not in_context[words[i]]:
+                    continue  # "MAE" in a text about errors, not masked autoencoders
             end = i + 1
             versioned = any(c.isdigit() for c in words[i])
             while end < n and end - i < 6:
